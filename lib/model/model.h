@@ -48,7 +48,11 @@ typedef enum dager_op {
   DAGER_OP_PAD_CHANNELS = 10,
   /* inputs: x; over the last axis (channels). */
   DAGER_OP_SOFTMAX = 11,
-  DAGER_OP_SIGMOID = 12
+  DAGER_OP_SIGMOID = 12,
+  /* inputs: x; output (pad_top + h + pad_bottom) x (pad_left + w +
+   * pad_right) x c, the new positions zero. The face recognition net's
+   * down-sampling layers need it where the reference concatenates zeros. */
+  DAGER_OP_PAD = 13
 } dager_op;
 
 typedef enum dager_padding {
@@ -88,6 +92,8 @@ typedef struct dager_model_node {
   float alpha;         /* leaky relu slope */
   float clamp_min, clamp_max;
   uint32_t out_channels; /* PAD_CHANNELS only */
+  /* PAD only. */
+  uint32_t pad_top, pad_left, pad_bottom, pad_right;
 } dager_model_node;
 
 typedef struct dager_model_output {
