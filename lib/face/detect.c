@@ -1,0 +1,265 @@
+#include "face/detect.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+static float sigmoid(float x) {
+  return 1.0f / (1.0f + expf(-x));
+}
+
+size_t dager_face_ssd_decode(const float *anchors, const float *box_encodings,
+                             const float *class_predictions,
+                             size_t anchor_count, float min_score,
+                             dager_face_candidate *out) {
+  size_t count = 0;
+
+  for (size_t i = 0; i < anchor_count; i++) {
+    float score = sigmoid(class_predictions[i * 3 + 1]);
+    const float *anchor = anchors + i * 4;
+    const float *code = box_encodings + i * 4;
+    float anchor_h, anchor_w, centre_y, centre_x, half_h, half_w;
+
+    if (!(score > min_score))
+      continue;
+
+    /* Anchors and codes are y-first, as in the TensorFlow object detection
+     * API the model comes from. */
+    anchor_h = anchor[2] - anchor[0];
+    anchor_w = anchor[3] - anchor[1];
+    centre_y = code[0] / 10.0f * anchor_h + (anchor[0] + anchor_h / 2.0f);
+    centre_x = code[1] / 10.0f * anchor_w + (anchor[1] + anchor_w / 2.0f);
+    half_h = expf(code[2] / 5.0f) * anchor_h / 2.0f;
+    half_w = expf(code[3] / 5.0f) * anchor_w / 2.0f;
+
+    out[count].box.x0 = centre_x - half_w;
+    out[count].box.y0 = centre_y - half_h;
+    out[count].box.x1 = centre_x + half_w;
+    out[count].box.y1 = centre_y + half_h;
+    out[count].score = score;
+    out[count].order = (uint32_t)i;
+    count++;
+  }
+  return count;
+}
+
+size_t dager_face_tiny_decode(const float *grid, uint32_t cells_h,
+                              uint32_t cells_w, uint32_t channels,
+                              const float *anchors, uint32_t anchor_count,
+                              float min_score, dager_face_candidate *out) {
+  uint32_t per_anchor;
+  size_t count = 0;
+
+  if (anchor_count == 0 || channels % anchor_count != 0)
+    return 0;
+  per_anchor = channels / anchor_count;
+  if (per_anchor < 5)
+    return 0;
+
+  /* The reference divides by the number of cells across; the grid is
+   * square there, so each axis uses its own count here. */
+  for (uint32_t row = 0; row < cells_h; row++) {
+    for (uint32_t col = 0; col < cells_w; col++) {
+      const float *cell = grid + ((size_t)row * cells_w + col) * channels;
+
+      for (uint32_t a = 0; a < anchor_count; a++) {
+        const float *v = cell + (size_t)a * per_anchor;
+        float score = sigmoid(v[4]);
+        float centre_x, centre_y, width, height;
+
+        if (!(score > min_score))
+          continue;
+        centre_x = ((float)col + sigmoid(v[0])) / (float)cells_w;
+        centre_y = ((float)row + sigmoid(v[1])) / (float)cells_h;
+        width = expf(v[2]) * anchors[2 * a] / (float)cells_w;
+        height = expf(v[3]) * anchors[2 * a + 1] / (float)cells_h;
+
+        out[count].box.x0 = centre_x - width / 2.0f;
+        out[count].box.y0 = centre_y - height / 2.0f;
+        out[count].box.x1 = out[count].box.x0 + width;
+        out[count].box.y1 = out[count].box.y0 + height;
+        out[count].score = score;
+        out[count].order = (uint32_t)count;
+        count++;
+      }
+    }
+  }
+  return count;
+}
+
+float dager_face_box_iou(const dager_face_box *a, const dager_face_box *b) {
+  /* Corners may come in either order from a decoder; normalise them as the
+   * reference does before measuring. */
+  float ax0 = fminf(a->x0, a->x1), ax1 = fmaxf(a->x0, a->x1);
+  float ay0 = fminf(a->y0, a->y1), ay1 = fmaxf(a->y0, a->y1);
+  float bx0 = fminf(b->x0, b->x1), bx1 = fmaxf(b->x0, b->x1);
+  float by0 = fminf(b->y0, b->y1), by1 = fmaxf(b->y0, b->y1);
+  float area_a = (ax1 - ax0) * (ay1 - ay0);
+  float area_b = (bx1 - bx0) * (by1 - by0);
+  float inter_w, inter_h, inter;
+
+  if (area_a <= 0.0f || area_b <= 0.0f)
+    return 0.0f;
+  inter_w = fmaxf(fminf(ax1, bx1) - fmaxf(ax0, bx0), 0.0f);
+  inter_h = fmaxf(fminf(ay1, by1) - fmaxf(ay0, by0), 0.0f);
+  inter = inter_w * inter_h;
+  return inter / (area_a + area_b - inter);
+}
+
+static int by_falling_score(const void *left, const void *right) {
+  const dager_face_candidate *a = left;
+  const dager_face_candidate *b = right;
+
+  if (a->score > b->score)
+    return -1;
+  if (a->score < b->score)
+    return 1;
+  return (a->order > b->order) - (a->order < b->order);
+}
+
+size_t dager_face_nms(dager_face_candidate *candidates, size_t count,
+                      float iou_threshold, size_t max_kept, int *truncated) {
+  size_t kept = 0;
+
+  *truncated = 0;
+  qsort(candidates, count, sizeof *candidates, by_falling_score);
+
+  /* Kept boxes are compacted into the front; position i is read before
+   * anything is written past kept <= i, so this works in place. */
+  for (size_t i = 0; i < count; i++) {
+    int suppressed = 0;
+
+    for (size_t j = kept; j-- > 0;) {
+      if (dager_face_box_iou(&candidates[i].box, &candidates[j].box) >
+          iou_threshold) {
+        suppressed = 1;
+        break;
+      }
+    }
+    if (suppressed)
+      continue;
+    if (kept == max_kept) {
+      *truncated = 1;
+      break;
+    }
+    candidates[kept++] = candidates[i];
+  }
+  return kept;
+}
+
+dager_face_box dager_face_box_to_region(dager_face_box relative,
+                                        uint32_t input_size, uint32_t width,
+                                        uint32_t height) {
+  double side = width > height ? width : height;
+  double scale = (double)input_size / side;
+  double reshaped_w = round(width * scale);
+  double reshaped_h = round(height * scale);
+  double factor_x, factor_y;
+  dager_face_box box;
+
+  if (reshaped_w < 1.0)
+    reshaped_w = 1.0;
+  if (reshaped_h < 1.0)
+    reshaped_h = 1.0;
+  factor_x = (double)input_size / reshaped_w * width;
+  factor_y = (double)input_size / reshaped_h * height;
+  box.x0 = (float)((double)relative.x0 * factor_x);
+  box.x1 = (float)((double)relative.x1 * factor_x);
+  box.y0 = (float)((double)relative.y0 * factor_y);
+  box.y1 = (float)((double)relative.y1 * factor_y);
+  return box;
+}
+
+/* Start positions of tiles of side tile over length, at most half a tile
+ * apart, the first at 0 and the last flush with the end. */
+static uint32_t tile_positions(uint32_t length, uint32_t tile,
+                               uint32_t *positions, uint32_t room) {
+  uint32_t step = tile / 2 > 0 ? tile / 2 : 1;
+  uint32_t count;
+
+  if (length <= tile) {
+    if (room > 0)
+      positions[0] = 0;
+    return room > 0 ? 1 : 0;
+  }
+  count = (length - tile + step - 1) / step + 1;
+  if (count > room)
+    count = room;
+  for (uint32_t i = 0; i < count; i++) {
+    positions[i] =
+        count == 1
+            ? 0
+            : (uint32_t)(((uint64_t)(length - tile) * i + (count - 1) / 2) /
+                         (count - 1));
+  }
+  return count;
+}
+
+static size_t add_tiles(uint32_t width, uint32_t height, uint32_t tile,
+                        dager_face_pass *passes, size_t count) {
+  uint32_t xs[DAGER_FACE_MAX_PASSES], ys[DAGER_FACE_MAX_PASSES];
+  uint32_t nx = tile_positions(width, tile, xs, DAGER_FACE_MAX_PASSES);
+  uint32_t ny = tile_positions(height, tile, ys, DAGER_FACE_MAX_PASSES);
+
+  for (uint32_t j = 0; j < ny; j++) {
+    for (uint32_t i = 0; i < nx; i++) {
+      if (count == DAGER_FACE_MAX_PASSES)
+        return count;
+      passes[count].x = (int32_t)xs[i];
+      passes[count].y = (int32_t)ys[j];
+      passes[count].width = tile < width ? tile : width;
+      passes[count].height = tile < height ? tile : height;
+      passes[count].tile = 1;
+      count++;
+    }
+  }
+  return count;
+}
+
+size_t dager_face_plan_passes(uint32_t width, uint32_t height,
+                              uint32_t input_size, uint32_t min_face_size,
+                              dager_face_pass *passes) {
+  uint32_t long_side = width > height ? width : height;
+  uint32_t short_side = width > height ? height : width;
+  size_t count = 0;
+
+  passes[count].x = 0;
+  passes[count].y = 0;
+  passes[count].width = width;
+  passes[count].height = height;
+  passes[count].tile = 0;
+  count++;
+
+  if (long_side < 160) {
+    int32_t margin_x = (int32_t)(long_side * 2 - width) / 2;
+    int32_t margin_y = (int32_t)(long_side * 2 - height) / 2;
+
+    passes[count].x = -margin_x;
+    passes[count].y = -margin_y;
+    passes[count].width = long_side * 2;
+    passes[count].height = long_side * 2;
+    passes[count].tile = 0;
+    count++;
+  }
+
+  if (short_side > 0 && long_side > 2 * (uint64_t)short_side) {
+    count = add_tiles(width, height, short_side, passes, count);
+  }
+
+  if (min_face_size > 0 && input_size > 0) {
+    /* A face of min_face_size pixels is min_face_size * input / tile
+     * pixels in the network input; 32 is comfortably inside the range
+     * SSD MobileNet finds. */
+    uint64_t finest = (uint64_t)min_face_size * input_size / 32;
+    uint32_t tile = long_side / 2;
+
+    if (finest >= long_side)
+      tile = 0;
+    while (tile >= 64 && count < DAGER_FACE_MAX_PASSES) {
+      count = add_tiles(width, height, tile, passes, count);
+      if (tile <= finest)
+        break;
+      tile /= 2;
+    }
+  }
+  return count;
+}

@@ -1,0 +1,123 @@
+/*
+ * Detector post-processing: turning raw network outputs into face boxes.
+ *
+ * Everything here is a pure function over float arrays so it can be tested
+ * against hand-computed values without a model. The formulas follow the
+ * reference implementation (@vladmandic/face-api 1.7.15) where parity is
+ * claimed; each function says where it differs and why.
+ *
+ * Boxes are corners (x0, y0) top-left and (x1, y1) bottom-right. Until
+ * dager_face_box_to_image maps them, they are relative to the square network
+ * input (0..1 spans the padded square).
+ */
+#ifndef DAGER_FACE_DETECT_H
+#define DAGER_FACE_DETECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct dager_face_box {
+  float x0, y0, x1, y1;
+} dager_face_box;
+
+typedef struct dager_face_candidate {
+  dager_face_box box;
+  float score;
+  /* Position in the order the decoder produced candidates; breaks score
+   * ties the way the reference's stable sort does. */
+  uint32_t order;
+} dager_face_candidate;
+
+/*
+ * SSD MobileNet v1 decoding. anchors holds anchor_count boxes as the
+ * reference stores them (y0, x0, y1, x1, relative to the input);
+ * box_encodings anchor_count x 4 (ty, tx, th, tw) and class_predictions
+ * anchor_count x 3 (background, face, unused) logits, both concatenated in
+ * predictor order. Centre offsets are divided by 10 and log sizes by 5, as
+ * in the reference. Writes the candidates whose face score (sigmoid of
+ * class 1) is strictly above min_score to out (room for anchor_count) and
+ * returns their number.
+ */
+size_t dager_face_ssd_decode(const float *anchors, const float *box_encodings,
+                             const float *class_predictions,
+                             size_t anchor_count, float min_score,
+                             dager_face_candidate *out);
+
+/*
+ * Tiny face detector (a YOLO v2 head) decoding. grid is cells_h x cells_w x
+ * channels, with channels = anchor_count * values_per_anchor and each
+ * anchor's values starting with (tx, ty, tw, th, objectness) before any
+ * activation. anchors holds anchor_count (width, height) pairs in cells.
+ * Candidates with sigmoid(objectness) strictly above min_score are written
+ * to out (room for cells_h * cells_w * anchor_count), boxes relative to the
+ * square input. Returns their number, or 0 when values_per_anchor < 5.
+ */
+size_t dager_face_tiny_decode(const float *grid, uint32_t cells_h,
+                              uint32_t cells_w, uint32_t channels,
+                              const float *anchors, uint32_t anchor_count,
+                              float min_score, dager_face_candidate *out);
+
+/* Intersection over union, 0 when either box has no area. */
+float dager_face_box_iou(const dager_face_box *a, const dager_face_box *b);
+
+/*
+ * Greedy non-maximum suppression, the SSD reference's way: candidates in
+ * order of falling score (ties by order), each kept unless a kept box
+ * overlaps it with IoU above iou_threshold. Keeps at most max_kept and
+ * moves the kept ones, strongest first, to the front of candidates.
+ * Returns the number kept; *truncated is set to 1 when another candidate
+ * would have been kept past max_kept, else 0.
+ */
+size_t dager_face_nms(dager_face_candidate *candidates, size_t count,
+                      float iou_threshold, size_t max_kept, int *truncated);
+
+/*
+ * Maps a box relative to a detector's square input back to the pixels of
+ * the region it was computed from. The region (width x height) was padded
+ * at the bottom/right to a square and resized to input_size, as the
+ * reference's detectors do. The scale is the reference's
+ * input_size / round(side * input_size / max(width, height)) * side per
+ * axis, which differs from the exact max(width, height) by the rounding
+ * of the reshaped size, to stay at parity.
+ */
+dager_face_box dager_face_box_to_region(dager_face_box relative,
+                                        uint32_t input_size, uint32_t width,
+                                        uint32_t height);
+
+/*
+ * A detector pass: a region of the image (x, y, width, height, which may
+ * reach outside the image; outside is black) that is padded at the bottom
+ * or right to a square and resized to the network input.
+ */
+typedef struct dager_face_pass {
+  int32_t x, y;
+  uint32_t width, height;
+  /* 1 when boxes touching an inner edge of this region are dropped
+   * because a neighbouring, overlapping tile sees those faces whole. */
+  int tile;
+} dager_face_pass;
+
+#define DAGER_FACE_MAX_PASSES 64
+
+/*
+ * Plans the detector passes for an image. Always one pass over the whole
+ * image (what the reference does, so results stay at parity on ordinary
+ * photos), then:
+ *   - strips (long side more than twice the short side): overlapping
+ *     square tiles of the short side along the long side, stride half a
+ *     tile, so a face that a squeeze to one square would shrink below the
+ *     detector's reach is seen at the strip's own scale;
+ *   - min_face_size > 0: tiles of every smaller power-of-two fraction of
+ *     the long side down to the tile side at which a face of min_face_size
+ *     pixels appears at least 32 pixels wide in the network input;
+ *   - images whose long side is below 160 pixels: a pass over the image
+ *     centred in a black square of twice its long side, so a face that
+ *     fills a small image (too close for the detector) appears smaller.
+ * Writes at most DAGER_FACE_MAX_PASSES passes (the plan is cut there;
+ * whole-image first, then finest detail last) and returns their number.
+ */
+size_t dager_face_plan_passes(uint32_t width, uint32_t height,
+                              uint32_t input_size, uint32_t min_face_size,
+                              dager_face_pass *passes);
+
+#endif /* DAGER_FACE_DETECT_H */
