@@ -1,0 +1,36 @@
+/*
+ * eval_report.h: dager-eval's output, as aligned text or as JSON.
+ */
+#ifndef DAGER_EVAL_REPORT_H
+#define DAGER_EVAL_REPORT_H
+
+#include <stdio.h>
+
+#include "eval_metrics.h"
+
+/* How the numbers were made, printed with them so a table can be
+ * reproduced. */
+typedef struct eval_run_info {
+  const char *layout; /* "utkface", ... */
+  const char *dataset_path;
+  const char *mode;           /* "pipeline" or "crop-given" */
+  const char *detector;       /* "ssd", "tiny" or "default" */
+  const char *attribute_crop; /* "box", "aligned" or "default" */
+  size_t every;
+  size_t limit;   /* 0: none */
+  size_t skipped; /* unreadable labels */
+  double seconds; /* wall time of the analysis */
+  /* Which labels the dataset has, so a section with no predictions is
+   * reported as such instead of left out. */
+  int has_age, has_gender, has_emotion, has_landmarks;
+} eval_run_info;
+
+/* The library's lower-case name of an emotion (no library call). */
+const char *eval_emotion_name(int emotion);
+
+void eval_report_text(FILE *out, const eval_run_info *info,
+                      const eval_metrics *metrics);
+void eval_report_json(FILE *out, const eval_run_info *info,
+                      const eval_metrics *metrics);
+
+#endif /* DAGER_EVAL_REPORT_H */
