@@ -1,0 +1,169 @@
+#include "draw.h"
+
+#include <math.h>
+#include <string.h>
+
+/*
+ * The font: 5 x 7 pixel glyphs designed for this program. Each row is one
+ * byte whose bits 4 (leftmost column) to 0 (rightmost) are set where the
+ * glyph has ink. Capitals only: labels are short and the smaller set keeps
+ * the table easy to check by eye.
+ */
+typedef struct glyph {
+  char character;
+  uint8_t rows[7];
+} glyph;
+
+static const glyph font[] = {
+    {'0', {0x0E, 0x11, 0x13, 0x15, 0x19, 0x11, 0x0E}},
+    {'1', {0x04, 0x0C, 0x04, 0x04, 0x04, 0x04, 0x0E}},
+    {'2', {0x0E, 0x11, 0x01, 0x02, 0x04, 0x08, 0x1F}},
+    {'3', {0x1E, 0x01, 0x01, 0x0E, 0x01, 0x01, 0x1E}},
+    {'4', {0x02, 0x06, 0x0A, 0x12, 0x1F, 0x02, 0x02}},
+    {'5', {0x1F, 0x10, 0x1E, 0x01, 0x01, 0x11, 0x0E}},
+    {'6', {0x06, 0x08, 0x10, 0x1E, 0x11, 0x11, 0x0E}},
+    {'7', {0x1F, 0x01, 0x02, 0x04, 0x08, 0x08, 0x08}},
+    {'8', {0x0E, 0x11, 0x11, 0x0E, 0x11, 0x11, 0x0E}},
+    {'9', {0x0E, 0x11, 0x11, 0x0F, 0x01, 0x02, 0x0C}},
+    {'A', {0x04, 0x0A, 0x11, 0x11, 0x1F, 0x11, 0x11}},
+    {'B', {0x1E, 0x11, 0x11, 0x1E, 0x11, 0x11, 0x1E}},
+    {'C', {0x0F, 0x10, 0x10, 0x10, 0x10, 0x10, 0x0F}},
+    {'D', {0x1C, 0x12, 0x11, 0x11, 0x11, 0x12, 0x1C}},
+    {'E', {0x1F, 0x10, 0x10, 0x1E, 0x10, 0x10, 0x1F}},
+    {'F', {0x1F, 0x10, 0x10, 0x1E, 0x10, 0x10, 0x10}},
+    {'G', {0x0F, 0x10, 0x10, 0x13, 0x11, 0x11, 0x0F}},
+    {'H', {0x11, 0x11, 0x11, 0x1F, 0x11, 0x11, 0x11}},
+    {'I', {0x0E, 0x04, 0x04, 0x04, 0x04, 0x04, 0x0E}},
+    {'J', {0x07, 0x02, 0x02, 0x02, 0x02, 0x12, 0x0C}},
+    {'K', {0x11, 0x12, 0x14, 0x18, 0x14, 0x12, 0x11}},
+    {'L', {0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x1F}},
+    {'M', {0x11, 0x1B, 0x15, 0x15, 0x11, 0x11, 0x11}},
+    {'N', {0x11, 0x19, 0x15, 0x13, 0x11, 0x11, 0x11}},
+    {'O', {0x0E, 0x11, 0x11, 0x11, 0x11, 0x11, 0x0E}},
+    {'P', {0x1E, 0x11, 0x11, 0x1E, 0x10, 0x10, 0x10}},
+    {'Q', {0x0E, 0x11, 0x11, 0x11, 0x15, 0x12, 0x0D}},
+    {'R', {0x1E, 0x11, 0x11, 0x1E, 0x14, 0x12, 0x11}},
+    {'S', {0x0F, 0x10, 0x10, 0x0E, 0x01, 0x01, 0x1E}},
+    {'T', {0x1F, 0x04, 0x04, 0x04, 0x04, 0x04, 0x04}},
+    {'U', {0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x0E}},
+    {'V', {0x11, 0x11, 0x11, 0x11, 0x0A, 0x0A, 0x04}},
+    {'W', {0x11, 0x11, 0x11, 0x15, 0x15, 0x15, 0x0A}},
+    {'X', {0x11, 0x0A, 0x04, 0x04, 0x04, 0x0A, 0x11}},
+    {'Y', {0x11, 0x0A, 0x04, 0x04, 0x04, 0x04, 0x04}},
+    {'Z', {0x1F, 0x01, 0x02, 0x04, 0x08, 0x10, 0x1F}},
+    {' ', {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00}},
+    {'.', {0x00, 0x00, 0x00, 0x00, 0x00, 0x0C, 0x0C}},
+    {',', {0x00, 0x00, 0x00, 0x00, 0x0C, 0x04, 0x08}},
+    {':', {0x00, 0x0C, 0x0C, 0x00, 0x0C, 0x0C, 0x00}},
+    {'-', {0x00, 0x00, 0x00, 0x0E, 0x00, 0x00, 0x00}},
+    {'%', {0x19, 0x1A, 0x02, 0x04, 0x08, 0x0B, 0x13}},
+    {'(', {0x02, 0x04, 0x08, 0x08, 0x08, 0x04, 0x02}},
+    {')', {0x08, 0x04, 0x02, 0x02, 0x02, 0x04, 0x08}},
+    {'/', {0x01, 0x02, 0x02, 0x04, 0x08, 0x08, 0x10}},
+    {'?', {0x0E, 0x11, 0x01, 0x02, 0x04, 0x00, 0x04}},
+    {'#', {0x0A, 0x1F, 0x0A, 0x0A, 0x0A, 0x1F, 0x0A}},
+};
+
+static const glyph *find_glyph(char character) {
+  if (character >= 'a' && character <= 'z') {
+    character = (char)(character - 'a' + 'A');
+  }
+  for (size_t i = 0; i < sizeof(font) / sizeof(font[0]); i++) {
+    if (font[i].character == character) {
+      return &font[i];
+    }
+  }
+  return NULL;
+}
+
+int cli_font_has_glyph(char character) {
+  return find_glyph(character) != NULL;
+}
+
+static long clamp_long(long value, long low, long high) {
+  return value < low ? low : value > high ? high : value;
+}
+
+void cli_fill_rectangle(cli_canvas *canvas, long left, long top, long right,
+                        long bottom, cli_color color) {
+  left = clamp_long(left, 0, canvas->width);
+  right = clamp_long(right, 0, canvas->width);
+  top = clamp_long(top, 0, canvas->height);
+  bottom = clamp_long(bottom, 0, canvas->height);
+  for (long y = top; y < bottom; y++) {
+    uint8_t *pixel =
+        canvas->pixels + ((size_t)y * (size_t)canvas->width + (size_t)left) * 3;
+    for (long x = left; x < right; x++) {
+      pixel[0] = color.red;
+      pixel[1] = color.green;
+      pixel[2] = color.blue;
+      pixel += 3;
+    }
+  }
+}
+
+/* Rounds a coordinate to a pixel index, saturating far outside values so
+ * that a wild landmark cannot overflow the arithmetic above. */
+static long to_pixel(float value) {
+  if (!(value > -1e7f)) {
+    return -10000000;
+  }
+  if (value > 1e7f) {
+    return 10000000;
+  }
+  return (long)floorf(value + 0.5f);
+}
+
+void cli_draw_box(cli_canvas *canvas, float x, float y, float width,
+                  float height, int thickness, cli_color color) {
+  long left = to_pixel(x);
+  long top = to_pixel(y);
+  long right = to_pixel(x + width);
+  long bottom = to_pixel(y + height);
+  if (right - left < 1 || bottom - top < 1) {
+    return;
+  }
+  cli_fill_rectangle(canvas, left, top, right, top + thickness, color);
+  cli_fill_rectangle(canvas, left, bottom - thickness, right, bottom, color);
+  cli_fill_rectangle(canvas, left, top, left + thickness, bottom, color);
+  cli_fill_rectangle(canvas, right - thickness, top, right, bottom, color);
+}
+
+void cli_draw_dot(cli_canvas *canvas, float x, float y, int radius,
+                  cli_color color) {
+  long center_x = to_pixel(x - 0.5f);
+  long center_y = to_pixel(y - 0.5f);
+  cli_fill_rectangle(canvas, center_x - radius, center_y - radius,
+                     center_x + radius + 1, center_y + radius + 1, color);
+}
+
+long cli_text_width(const char *text, int scale) {
+  return (long)strlen(text) * CLI_FONT_CELL_WIDTH * scale;
+}
+
+long cli_text_height(int scale) {
+  return (long)CLI_FONT_CELL_HEIGHT * scale;
+}
+
+void cli_draw_text(cli_canvas *canvas, long left, long top, int scale,
+                   const char *text, cli_color color) {
+  /* One pixel of spacing above the glyph, matching CLI_FONT_CELL_HEIGHT's
+   * margin, so a text drawn on a filled band sits in its middle. */
+  long glyph_top = top + scale;
+  for (const char *letter = text; *letter; letter++) {
+    const glyph *shape = find_glyph(*letter);
+    if (!shape) {
+      shape = find_glyph('?');
+    }
+    for (int row = 0; row < 7; row++) {
+      for (int column = 0; column < 5; column++) {
+        if (shape->rows[row] & (0x10 >> column)) {
+          long x = left + (long)(column + 1) * scale;
+          long y = glyph_top + (long)row * scale;
+          cli_fill_rectangle(canvas, x, y, x + scale, y + scale, color);
+        }
+      }
+    }
+    left += (long)CLI_FONT_CELL_WIDTH * scale;
+  }
+}
