@@ -59,7 +59,7 @@ float dager_descriptor_similarity(const float *a, const float *b) {
   if (!a || !b)
     return -2.0f;
   for (int i = 0; i < DAGER_DESCRIPTOR_SIZE; i++) {
-    double x = a[i], y = b[i];
+    double x = (double)a[i], y = (double)b[i];
 
     dot += x * y;
     norm_a += x * x;

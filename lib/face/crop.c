@@ -80,11 +80,11 @@ void dager_face_landmarks_to_image(const float *raw, uint32_t input_size,
 
 void dager_face_landmark_box(const float *points, double padding,
                              double box[4]) {
-  double min_x = INFINITY, min_y = INFINITY, max_x = 0.0, max_y = 0.0;
+  double min_x = HUGE_VAL, min_y = HUGE_VAL, max_x = 0.0, max_y = 0.0;
   double width, height;
 
   for (int i = 0; i < DAGER_LANDMARK_COUNT; i++) {
-    double x = points[2 * i], y = points[2 * i + 1];
+    double x = (double)points[2 * i], y = (double)points[2 * i + 1];
 
     if (x < min_x)
       min_x = x;

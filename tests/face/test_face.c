@@ -176,7 +176,8 @@ static void rect_is_clipped_then_floored(void **state) {
   assert_false(dager_face_rect_from_box(-20.0, 0.0, 10.0, 10.0, 100, 100, &r));
   assert_false(dager_face_rect_from_box(5.0, 5.0, 0.5, 10.0, 100, 100, &r));
   assert_false(dager_face_rect_from_box(100.0, 5.0, 5.0, 10.0, 100, 100, &r));
-  assert_false(dager_face_rect_from_box(NAN, 5.0, 5.0, 10.0, 100, 100, &r));
+  assert_false(
+      dager_face_rect_from_box((double)NAN, 5.0, 5.0, 10.0, 100, 100, &r));
 }
 
 static void centred_square_puts_odd_pixel_after(void **state) {

@@ -1,0 +1,112 @@
+/*
+ * The public handles' insides, shared by the files of lib/api. Nothing here
+ * is visible outside the library.
+ */
+#ifndef DAGER_API_INTERNAL_H
+#define DAGER_API_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dager.h"
+#include "face/detect.h"
+#include "kernels/kernels.h"
+#include "model/model.h"
+#include "nn/nn.h"
+#include "nn/thread_pool.h"
+
+/* The networks an engine may hold, in the order "networks" names them. */
+typedef enum dager_api_network {
+  DAGER_API_DETECTOR = 0,
+  DAGER_API_LANDMARKS = 1,
+  DAGER_API_AGE_GENDER = 2,
+  DAGER_API_EXPRESSION = 3,
+  DAGER_API_DESCRIPTOR = 4,
+  DAGER_API_NETWORK_COUNT = 5
+} dager_api_network;
+
+typedef enum dager_api_detector {
+  DAGER_API_DETECTOR_SSD = 0,
+  DAGER_API_DETECTOR_TINY = 1
+} dager_api_detector;
+
+struct dager_options {
+  char *models_dir; /* NULL: DAGER_MODELS_DIR, then the install folder */
+  dager_api_detector detector;
+  int tiny_landmarks;
+  int aligned_attributes;
+  unsigned networks; /* bit per dager_api_network */
+  double min_score;
+  double nms_iou;
+  int nms_iou_set; /* 0: each detector's reference value */
+  int64_t max_faces;
+  int64_t tiny_input_size;
+  int64_t max_pixels;
+  int64_t threads;
+  int64_t min_face_size;
+};
+
+/* Copies every setting of source into target, duplicating the string. */
+dager_status dager_api_options_copy(const dager_options *source,
+                                    dager_options *target);
+void dager_api_options_defaults(dager_options *options);
+void dager_api_options_release(dager_options *options);
+
+#define DAGER_API_SSD_PREDICTORS 6
+#define DAGER_API_MAX_TINY_ANCHORS 16
+
+struct dager_engine {
+  dager_options settings;
+  const dager_kernels *kernels;
+  dager_model *models[DAGER_API_NETWORK_COUNT];
+  dager_network *networks[DAGER_API_NETWORK_COUNT];
+
+  /* Detector. */
+  uint32_t detector_input; /* square input side */
+  float min_score;
+  float nms_iou;
+  int32_t ssd_boxes[DAGER_API_SSD_PREDICTORS];
+  int32_t ssd_classes[DAGER_API_SSD_PREDICTORS];
+  size_t ssd_box_counts[DAGER_API_SSD_PREDICTORS]; /* anchors per output */
+  const float *ssd_anchors;
+  size_t anchor_count; /* SSD anchors, or tiny cells x anchors */
+  int32_t tiny_grid;
+  float tiny_anchors[2 * DAGER_API_MAX_TINY_ANCHORS];
+  uint32_t tiny_anchor_count;
+
+  /* Face networks: output indices. */
+  int32_t landmarks_output;
+  int32_t age_output;
+  int32_t gender_output;
+  int32_t expressions_output;
+  int32_t descriptor_output;
+  uint32_t emotion_map[DAGER_EMOTION_COUNT];
+  uint32_t male_index;
+};
+
+struct dager_session {
+  const dager_engine *engine;
+  dager_thread_pool *pool;
+  dager_network_workspace *workspaces[DAGER_API_NETWORK_COUNT];
+  /* SSD predictor outputs joined in predictor order. */
+  float *joined_boxes;
+  float *joined_classes;
+  /* One pass's decoded candidates. */
+  dager_face_candidate *candidates;
+};
+
+/* One face with its descriptor, as stored in a result. */
+typedef struct dager_api_face {
+  dager_face face;
+  float descriptor[DAGER_DESCRIPTOR_SIZE];
+} dager_api_face;
+
+struct dager_result {
+  int image_width;
+  int image_height;
+  int truncated;
+  size_t face_count;
+  dager_api_face *faces;
+};
+
+#endif /* DAGER_API_INTERNAL_H */
