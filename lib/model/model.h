@@ -153,4 +153,23 @@ const char *dager_model_metadata(const dager_model *model, const char *key);
 /* Tensor id by name, or -1. */
 int32_t dager_model_find_tensor(const dager_model *model, const char *name);
 
+/* Value id of the graph output with this name, or -1. */
+int32_t dager_model_find_output(const dager_model *model, const char *name);
+
+/*
+ * Parses the metadata value of key as a list of numbers separated by commas
+ * or colons (e.g. "1.5:2,3:4"), the form docs/model-format.md uses, without
+ * depending on the C locale. Stores at most capacity values and their
+ * number in *count. Fails with DAGER_ERROR_MODEL_INVALID when the key is
+ * missing, a number is malformed or not finite, or there are more than
+ * capacity numbers.
+ */
+dager_status dager_model_metadata_floats(const dager_model *model,
+                                         const char *key, float *values,
+                                         uint32_t capacity, uint32_t *count);
+
+/* The metadata value of key as a decimal integer 0..UINT32_MAX. */
+dager_status dager_model_metadata_uint(const dager_model *model,
+                                       const char *key, uint32_t *value);
+
 #endif /* DAGER_MODEL_H */
