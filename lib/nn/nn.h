@@ -73,4 +73,23 @@ dager_status dager_network_run(const dager_network *network,
 const float *dager_network_output(const dager_network_workspace *workspace,
                                   uint32_t index);
 
+/*
+ * As dager_network_create, but with the input height and width given
+ * instead of taken from the metadata (channels still come from the model),
+ * for fully convolutional networks such as the tiny face detector that run
+ * at any input size. Fails with DAGER_ERROR_MODEL_INVALID when the size is
+ * too small for some layer's kernel.
+ */
+dager_status dager_network_create_sized(const dager_model *model,
+                                        const dager_kernels *kernels,
+                                        uint32_t in_h, uint32_t in_w,
+                                        dager_network **out);
+
+/*
+ * The workspace's whole arena (dager_network_arena_size bytes), so tests
+ * can fill it with garbage before a run to prove that no value is read
+ * before it is written and that no two live values share memory.
+ */
+void *dager_network_workspace_arena(dager_network_workspace *workspace);
+
 #endif /* DAGER_NN_H */

@@ -1,0 +1,65 @@
+/*
+ * The network's private layout, shared by the files of lib/nn: shape
+ * inference and packing (network.c) and running (run.c).
+ */
+#ifndef DAGER_NN_NETWORK_INTERNAL_H
+#define DAGER_NN_NETWORK_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernels/kernels.h"
+#include "model/model.h"
+#include "nn/nn.h"
+#include "nn/thread_pool.h"
+
+typedef struct dager_nn_value {
+  dager_tensor_shape shape;
+  size_t elements;
+  int written; /* the input or some node's output */
+  uint32_t first_step, last_step;
+  size_t offset; /* bytes into the arena */
+} dager_nn_value;
+
+/*
+ * One node, ready to run: the kernel geometry, packed weights and the
+ * parts of the epilogue known at load. The residual pointer is filled in
+ * per run because it points into the workspace.
+ */
+typedef struct dager_nn_step {
+  const dager_model_node *node;
+  dager_op op;
+  dager_window window;
+  uint32_t fc_in, fc_out;
+  const float *packed;
+  dager_epilogue epilogue;
+  /* Ops without a fused epilogue run their activation as a second pass
+   * over the rows they just wrote. */
+  int separate_activation;
+} dager_nn_step;
+
+struct dager_network {
+  const dager_model *model;
+  const dager_kernels *kernels;
+  dager_tensor_shape input_shape;
+
+  uint32_t value_count;
+  dager_nn_value *values;
+  uint32_t step_count;
+  dager_nn_step *steps;
+  uint32_t *output_values; /* model->output_count value ids */
+
+  float *packed_weights; /* one aligned block for every step */
+  size_t arena_size;
+  uint64_t mac_count;
+};
+
+struct dager_network_workspace {
+  const dager_network *network;
+  dager_thread_pool *pool;
+  unsigned char *arena;
+  unsigned char *scratch;
+  size_t scratch_stride; /* bytes per thread, a multiple of 64 */
+};
+
+#endif /* DAGER_NN_NETWORK_INTERNAL_H */

@@ -1,0 +1,423 @@
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/memory.h"
+#include "dager.h"
+#include "kernels/kernels.h"
+#include "nn/network_internal.h"
+#include "nn/nn.h"
+#include "nn/thread_pool.h"
+
+/*
+ * What one node's parallel body needs. It lives on the stack of
+ * dager_network_run for the duration of one node, so running allocates
+ * nothing.
+ */
+typedef struct step_run {
+  const dager_kernels *kernels;
+  const dager_nn_step *step;
+  const dager_network_workspace *workspace;
+  const float *inputs[DAGER_MODEL_MAX_NODE_INPUTS];
+  dager_tensor_shape input_shapes[DAGER_MODEL_MAX_NODE_INPUTS];
+  uint32_t input_count;
+  float *output;
+  dager_tensor_shape output_shape;
+  dager_epilogue epilogue;
+} step_run;
+
+static float *value_data(const dager_network_workspace *workspace,
+                         uint32_t value) {
+  const dager_nn_value *v = &workspace->network->values[value];
+  return (float *)(void *)(workspace->arena + v->offset);
+}
+
+static size_t row_floats(dager_tensor_shape shape) {
+  return (size_t)shape.w * shape.c;
+}
+
+/* The activation of ops that cannot fuse it, over the rows just written. */
+static void activate_rows(const step_run *run, uint32_t begin, uint32_t end) {
+  const size_t row = row_floats(run->output_shape);
+  float *rows = run->output + begin * row;
+  dager_epilogue activation_only = run->step->epilogue;
+
+  if (!run->step->separate_activation)
+    return;
+  activation_only.scale = NULL;
+  activation_only.bias = NULL;
+  activation_only.residual = NULL;
+  run->kernels->elementwise((end - begin) * row, run->output_shape.c, rows,
+                            NULL, &activation_only, rows);
+}
+
+static void conv2d_rows(void *context, uint32_t begin, uint32_t end,
+                        uint32_t thread) {
+  const step_run *run = context;
+  const dager_network_workspace *workspace = run->workspace;
+  void *scratch = NULL;
+
+  if (workspace->scratch_stride) {
+    scratch = workspace->scratch + (size_t)thread * workspace->scratch_stride;
+  }
+  run->kernels->conv2d(&run->step->window, run->inputs[0], run->step->packed,
+                       &run->epilogue, run->output, begin, end, scratch);
+}
+
+static void depthwise_rows(void *context, uint32_t begin, uint32_t end,
+                           uint32_t thread) {
+  const step_run *run = context;
+
+  (void)thread;
+  run->kernels->depthwise_conv2d(&run->step->window, run->inputs[0],
+                                 run->step->packed, &run->epilogue, run->output,
+                                 begin, end);
+}
+
+static void fully_connected_columns(void *context, uint32_t begin, uint32_t end,
+                                    uint32_t thread) {
+  const step_run *run = context;
+
+  (void)thread;
+  run->kernels->fully_connected(run->step->fc_in, run->step->fc_out,
+                                run->inputs[0], run->step->packed,
+                                &run->epilogue, run->output, begin, end);
+}
+
+static void pool_rows(void *context, uint32_t begin, uint32_t end,
+                      uint32_t thread) {
+  const step_run *run = context;
+
+  (void)thread;
+  if (run->step->op == DAGER_OP_MAX_POOL) {
+    run->kernels->max_pool(&run->step->window, run->inputs[0], run->output,
+                           begin, end);
+  } else {
+    run->kernels->average_pool(&run->step->window, run->inputs[0], run->output,
+                               begin, end);
+  }
+  activate_rows(run, begin, end);
+}
+
+/*
+ * Sums the inputs left to right; the activation comes only with the last
+ * one, so intermediate sums stay linear.
+ */
+static void add_rows(void *context, uint32_t begin, uint32_t end,
+                     uint32_t thread) {
+  const step_run *run = context;
+  const size_t row = row_floats(run->output_shape);
+  const size_t first = begin * row;
+  const size_t count = (end - begin) * row;
+  const uint32_t channels = run->output_shape.c;
+  dager_epilogue linear = run->epilogue;
+  float *out = run->output + first;
+
+  (void)thread;
+  linear.activation = DAGER_ACTIVATION_NONE;
+  for (uint32_t i = 1; i < run->input_count; i++) {
+    const float *a = i == 1 ? run->inputs[0] + first : out;
+    const int last = i + 1 == run->input_count;
+    run->kernels->elementwise(count, channels, a, run->inputs[i] + first,
+                              last ? &run->epilogue : &linear, out);
+  }
+}
+
+static void affine_rows(void *context, uint32_t begin, uint32_t end,
+                        uint32_t thread) {
+  const step_run *run = context;
+  const size_t row = row_floats(run->output_shape);
+
+  (void)thread;
+  run->kernels->elementwise((end - begin) * row, run->output_shape.c,
+                            run->inputs[0] + begin * row, NULL, &run->epilogue,
+                            run->output + begin * row);
+}
+
+static void concat_rows(void *context, uint32_t begin, uint32_t end,
+                        uint32_t thread) {
+  const step_run *run = context;
+  const uint32_t width = run->output_shape.w;
+
+  (void)thread;
+  for (uint32_t y = begin; y < end; y++) {
+    for (uint32_t x = 0; x < width; x++) {
+      size_t pixel = (size_t)y * width + x;
+      float *out = run->output + pixel * run->output_shape.c;
+
+      for (uint32_t i = 0; i < run->input_count; i++) {
+        uint32_t c = run->input_shapes[i].c;
+        memcpy(out, run->inputs[i] + pixel * c, c * sizeof(float));
+        out += c;
+      }
+    }
+  }
+  activate_rows(run, begin, end);
+}
+
+static void pad_channels_rows(void *context, uint32_t begin, uint32_t end,
+                              uint32_t thread) {
+  const step_run *run = context;
+  const uint32_t width = run->output_shape.w;
+  const uint32_t in_c = run->input_shapes[0].c;
+  const uint32_t out_c = run->output_shape.c;
+
+  (void)thread;
+  for (uint32_t y = begin; y < end; y++) {
+    for (uint32_t x = 0; x < width; x++) {
+      size_t pixel = (size_t)y * width + x;
+      float *out = run->output + pixel * out_c;
+
+      memcpy(out, run->inputs[0] + pixel * in_c, in_c * sizeof(float));
+      memset(out + in_c, 0, (size_t)(out_c - in_c) * sizeof(float));
+    }
+  }
+  activate_rows(run, begin, end);
+}
+
+/* Output rows outside the input, and the columns either side, are zero. */
+static void pad_rows(void *context, uint32_t begin, uint32_t end,
+                     uint32_t thread) {
+  const step_run *run = context;
+  const dager_model_node *node = run->step->node;
+  const dager_tensor_shape in = run->input_shapes[0];
+  const size_t out_row = row_floats(run->output_shape);
+  const size_t left = (size_t)node->pad_left * in.c;
+  const size_t middle = row_floats(in);
+
+  (void)thread;
+  for (uint32_t y = begin; y < end; y++) {
+    float *out = run->output + y * out_row;
+
+    if (y < node->pad_top || y - node->pad_top >= in.h) {
+      memset(out, 0, out_row * sizeof(float));
+      continue;
+    }
+    memset(out, 0, left * sizeof(float));
+    memcpy(out + left, run->inputs[0] + (y - node->pad_top) * middle,
+           middle * sizeof(float));
+    memset(out + left + middle, 0,
+           (out_row - left - middle) * sizeof(float));
+  }
+  activate_rows(run, begin, end);
+}
+
+static void softmax_rows(void *context, uint32_t begin, uint32_t end,
+                         uint32_t thread) {
+  const step_run *run = context;
+  const uint32_t channels = run->output_shape.c;
+  const size_t pixels = (size_t)run->output_shape.w * (end - begin);
+  const size_t first = begin * row_floats(run->output_shape);
+
+  (void)thread;
+  for (size_t p = 0; p < pixels; p++) {
+    size_t at = first + p * channels;
+    run->kernels->softmax(channels, run->inputs[0] + at, run->output + at);
+  }
+  activate_rows(run, begin, end);
+}
+
+static void sigmoid_rows(void *context, uint32_t begin, uint32_t end,
+                         uint32_t thread) {
+  const step_run *run = context;
+  const size_t row = row_floats(run->output_shape);
+
+  (void)thread;
+  run->kernels->sigmoid((end - begin) * row, run->inputs[0] + begin * row,
+                        run->output + begin * row);
+  activate_rows(run, begin, end);
+}
+
+static void global_average_pool_all(void *context, uint32_t begin, uint32_t end,
+                                    uint32_t thread) {
+  const step_run *run = context;
+  dager_tensor_shape in = run->input_shapes[0];
+
+  (void)begin;
+  (void)end;
+  (void)thread;
+  run->kernels->global_average_pool(in.h * in.w, in.c, run->inputs[0],
+                                    run->output);
+  activate_rows(run, 0, 1);
+}
+
+static void run_step(const dager_network *network,
+                     const dager_network_workspace *workspace,
+                     const dager_nn_step *step) {
+  const dager_model_node *node = step->node;
+  step_run run;
+  dager_parallel_body body = NULL;
+  uint32_t count;
+
+  run.kernels = network->kernels;
+  run.step = step;
+  run.workspace = workspace;
+  run.input_count = node->input_count;
+  for (uint32_t i = 0; i < node->input_count; i++) {
+    run.inputs[i] = value_data(workspace, node->inputs[i]);
+    run.input_shapes[i] = network->values[node->inputs[i]].shape;
+  }
+  run.output = value_data(workspace, node->output);
+  run.output_shape = network->values[node->output].shape;
+  run.epilogue = step->epilogue;
+  count = run.output_shape.h;
+
+  switch (step->op) {
+    case DAGER_OP_CONV2D:
+      if (node->input_count == 2) {
+        run.epilogue.residual = run.inputs[1];
+        run.epilogue.residual_row_stride = row_floats(run.output_shape);
+      }
+      body = conv2d_rows;
+      break;
+    case DAGER_OP_DEPTHWISE_CONV2D:
+      body = depthwise_rows;
+      break;
+    case DAGER_OP_FULLY_CONNECTED:
+      body = fully_connected_columns;
+      count = step->fc_out;
+      break;
+    case DAGER_OP_MAX_POOL:
+    case DAGER_OP_AVERAGE_POOL:
+      body = pool_rows;
+      break;
+    case DAGER_OP_GLOBAL_AVERAGE_POOL:
+      /* One small reduction; splitting it would cost more than it saves. */
+      global_average_pool_all(&run, 0, 1, 0);
+      return;
+    case DAGER_OP_ADD:
+      body = add_rows;
+      break;
+    case DAGER_OP_AFFINE:
+      body = affine_rows;
+      break;
+    case DAGER_OP_CONCAT:
+      body = concat_rows;
+      break;
+    case DAGER_OP_PAD_CHANNELS:
+      body = pad_channels_rows;
+      break;
+    case DAGER_OP_PAD:
+      body = pad_rows;
+      break;
+    case DAGER_OP_SOFTMAX:
+      body = softmax_rows;
+      break;
+    case DAGER_OP_SIGMOID:
+      body = sigmoid_rows;
+      break;
+  }
+  if (body)
+    dager_thread_pool_run(workspace->pool, count, body, &run);
+}
+
+/*
+ * Scratch per thread is sized for the biggest share of rows any thread can
+ * get under the pool's split, which is the rows divided by the threads,
+ * rounded up.
+ */
+static int scratch_per_thread(const dager_network *network, uint32_t threads,
+                              size_t *out) {
+  size_t largest = 0;
+
+  for (uint32_t i = 0; i < network->step_count; i++) {
+    const dager_nn_step *step = &network->steps[i];
+    uint32_t rows;
+    size_t bytes;
+
+    if (step->op != DAGER_OP_CONV2D)
+      continue;
+    rows = (step->window.out_h + threads - 1) / threads;
+    bytes = network->kernels->conv2d_scratch_size(&step->window, rows);
+    if (bytes > largest)
+      largest = bytes;
+  }
+  if (!dager_size_add(largest, 63, &largest))
+    return 0;
+  *out = largest - largest % 64;
+  return 1;
+}
+
+dager_status dager_network_workspace_create(const dager_network *network,
+                                            dager_thread_pool *pool,
+                                            dager_network_workspace **out) {
+  dager_network_workspace *workspace;
+  uint32_t threads = dager_thread_pool_size(pool);
+  size_t scratch_total;
+
+  if (!out)
+    return dager_fail(DAGER_ERROR_INVALID_ARGUMENT, "out is NULL");
+  *out = NULL;
+  if (!network)
+    return dager_fail(DAGER_ERROR_INVALID_ARGUMENT, "no network");
+
+  workspace = dager_mem_calloc(1, sizeof *workspace);
+  if (!workspace)
+    goto out_of_memory;
+  workspace->network = network;
+  workspace->pool = pool;
+
+  if (!scratch_per_thread(network, threads, &workspace->scratch_stride) ||
+      !dager_size_multiply(workspace->scratch_stride, threads,
+                           &scratch_total)) {
+    dager_mem_free(workspace);
+    return dager_fail(DAGER_ERROR_OUT_OF_MEMORY,
+                      "convolution scratch does not fit in memory");
+  }
+  workspace->arena = dager_mem_alloc_aligned(network->arena_size);
+  if (!workspace->arena)
+    goto out_of_memory;
+  if (scratch_total) {
+    workspace->scratch = dager_mem_alloc_aligned(scratch_total);
+    if (!workspace->scratch)
+      goto out_of_memory;
+  }
+  *out = workspace;
+  return DAGER_OK;
+
+out_of_memory:
+  dager_network_workspace_destroy(workspace);
+  return dager_fail(DAGER_ERROR_OUT_OF_MEMORY, "no memory for workspace");
+}
+
+void dager_network_workspace_destroy(dager_network_workspace *workspace) {
+  if (!workspace)
+    return;
+  dager_mem_free_aligned(workspace->scratch);
+  dager_mem_free_aligned(workspace->arena);
+  dager_mem_free(workspace);
+}
+
+float *dager_network_input(dager_network_workspace *workspace) {
+  return value_data(workspace, 0);
+}
+
+void *dager_network_workspace_arena(dager_network_workspace *workspace) {
+  return workspace->arena;
+}
+
+dager_status dager_network_run(const dager_network *network,
+                               dager_network_workspace *workspace) {
+  if (!network || !workspace) {
+    return dager_fail(DAGER_ERROR_INVALID_ARGUMENT,
+                      "network or workspace is NULL");
+  }
+  if (workspace->network != network) {
+    return dager_fail(DAGER_ERROR_INVALID_ARGUMENT,
+                      "workspace was made for another network");
+  }
+  for (uint32_t i = 0; i < network->step_count; i++) {
+    run_step(network, workspace, &network->steps[i]);
+  }
+  return DAGER_OK;
+}
+
+const float *dager_network_output(const dager_network_workspace *workspace,
+                                  uint32_t index) {
+  const dager_network *network = workspace->network;
+
+  if (index >= network->model->output_count)
+    return NULL;
+  return value_data(workspace, network->output_values[index]);
+}

@@ -1,0 +1,414 @@
+/*
+ * What the runtime refuses: models whose shapes do not agree (with the
+ * node named in the message), and every allocation failing in turn, which
+ * must give DAGER_ERROR_OUT_OF_MEMORY and leave nothing allocated.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "builder.h"
+#include "kernels/kernels.h"
+#include "kernels/scalar/scalar.h"
+#include "nn/nn.h"
+#include "nn/thread_pool.h"
+
+static dager_kernels scalar_table;
+
+static int setup(void **state) {
+  (void)state;
+  dager_kernels_fill_scalar(&scalar_table);
+  return 0;
+}
+
+static void expect_invalid(const builder *b, const char *node_name) {
+  dager_network *network = (dager_network *)&network;
+  dager_status status =
+      dager_network_create(&b->model, &scalar_table, &network);
+  if (status != DAGER_ERROR_MODEL_INVALID) {
+    fail_msg("expected MODEL_INVALID, got %d (%s)", (int)status,
+             dager_last_error_message());
+  }
+  assert_null(network);
+  if (node_name && !strstr(dager_last_error_message(), node_name)) {
+    fail_msg("message '%s' does not name %s", dager_last_error_message(),
+             node_name);
+  }
+}
+
+static dager_model_node *conv(builder *b, uint32_t input, uint32_t kh,
+                              uint32_t kw, uint32_t in_c, uint32_t out_c) {
+  uint32_t filter = builder_tensor4(b, kh, kw, in_c, out_c);
+  dager_model_node *node = builder_node1(b, DAGER_OP_CONV2D, input);
+  node->kernel_h = kh;
+  node->kernel_w = kw;
+  node->weight_count = 1;
+  node->weights[0] = filter;
+  return node;
+}
+
+static void filter_channels_must_match(void **state) {
+  builder b;
+  (void)state;
+  builder_init(&b, 8, 8, 3, 1);
+  dager_model_node *first = conv(&b, 0, 3, 3, 3, 4);
+  dager_model_node *second = conv(&b, first->output, 3, 3, 5, 4);
+  builder_output(&b, second->output, "y");
+  expect_invalid(&b, "'n1'");
+  builder_free(&b);
+}
+
+static void bias_must_match(void **state) {
+  builder b;
+  (void)state;
+  builder_init(&b, 8, 8, 3, 2);
+  dager_model_node *node = conv(&b, 0, 3, 3, 3, 4);
+  node->weight_count = 2;
+  node->weights[1] = builder_vector(&b, 5);
+  builder_output(&b, node->output, "y");
+  expect_invalid(&b, "'n0'");
+  builder_free(&b);
+}
+
+static void kernel_must_match_filter(void **state) {
+  builder b;
+  (void)state;
+  builder_init(&b, 8, 8, 3, 3);
+  dager_model_node *node = conv(&b, 0, 3, 3, 3, 4);
+  node->kernel_w = 1;
+  builder_output(&b, node->output, "y");
+  expect_invalid(&b, "'n0'");
+  builder_free(&b);
+}
+
+static void add_shapes_must_agree(void **state) {
+  builder b;
+  (void)state;
+  builder_init(&b, 8, 8, 3, 4);
+  dager_model_node *a = conv(&b, 0, 3, 3, 3, 4);
+  dager_model_node *c = conv(&b, 0, 3, 3, 3, 5);
+  uint32_t inputs[2] = {a->output, c->output};
+  dager_model_node *add = builder_node(&b, DAGER_OP_ADD, 2, inputs);
+  builder_output(&b, add->output, "y");
+  expect_invalid(&b, "'n2'");
+  builder_free(&b);
+}
+
+static void residual_must_match_output(void **state) {
+  builder b;
+  (void)state;
+  builder_init(&b, 8, 8, 4, 5);
+  dager_model_node *node = conv(&b, 0, 3, 3, 4, 4);
+  node->stride_h = node->stride_w = 2;
+  node->input_count = 2;
+  node->inputs[1] = 0; /* 8x8, but the output is 4x4 */
+  builder_output(&b, node->output, "y");
+  expect_invalid(&b, "'n0'");
+  builder_free(&b);
+}
+
+static void valid_kernel_must_fit(void **state) {
+  builder b;
+  (void)state;
+  builder_init(&b, 2, 8, 3, 6);
+  dager_model_node *node = conv(&b, 0, 3, 3, 3, 4);
+  node->padding = DAGER_PADDING_VALID;
+  builder_output(&b, node->output, "y");
+  expect_invalid(&b, "'n0'");
+  builder_free(&b);
+}
+
+static void fully_connected_must_match(void **state) {
+  builder b;
+  uint32_t shape[2] = {47, 3}; /* input flattens to 48 */
+  (void)state;
+  builder_init(&b, 4, 4, 3, 7);
+  uint32_t weights = builder_tensor(&b, 2, shape);
+  dager_model_node *node = builder_node1(&b, DAGER_OP_FULLY_CONNECTED, 0);
+  node->weight_count = 1;
+  node->weights[0] = weights;
+  builder_output(&b, node->output, "y");
+  expect_invalid(&b, "'n0'");
+  builder_free(&b);
+}
+
+static void depthwise_multiplier_must_be_one(void **state) {
+  builder b;
+  (void)state;
+  builder_init(&b, 6, 6, 3, 8);
+  uint32_t filter = builder_tensor4(&b, 3, 3, 3, 2);
+  dager_model_node *node = builder_node1(&b, DAGER_OP_DEPTHWISE_CONV2D, 0);
+  node->kernel_h = node->kernel_w = 3;
+  node->weight_count = 1;
+  node->weights[0] = filter;
+  builder_output(&b, node->output, "y");
+  expect_invalid(&b, "'n0'");
+  builder_free(&b);
+}
+
+static void concat_and_pad_channels_checked(void **state) {
+  builder b;
+  (void)state;
+  builder_init(&b, 6, 6, 3, 9);
+  dager_model_node *pool = builder_node1(&b, DAGER_OP_MAX_POOL, 0);
+  pool->kernel_h = pool->kernel_w = 2;
+  pool->stride_h = pool->stride_w = 2;
+  uint32_t inputs[2] = {0, pool->output};
+  dager_model_node *cat = builder_node(&b, DAGER_OP_CONCAT, 2, inputs);
+  builder_output(&b, cat->output, "y");
+  expect_invalid(&b, "'n1'");
+  builder_free(&b);
+
+  builder_init(&b, 6, 6, 3, 10);
+  dager_model_node *pad = builder_node1(&b, DAGER_OP_PAD_CHANNELS, 0);
+  pad->out_channels = 2;
+  builder_output(&b, pad->output, "y");
+  expect_invalid(&b, "'n0'");
+  builder_free(&b);
+}
+
+static void graph_structure_checked(void **state) {
+  builder b;
+  (void)state;
+
+  /* Reading a value nobody has written yet. */
+  builder_init(&b, 6, 6, 3, 11);
+  dager_model_node *node = builder_node1(&b, DAGER_OP_SIGMOID, 2);
+  builder_node1(&b, DAGER_OP_SIGMOID, 0);
+  builder_output(&b, node->output, "y");
+  expect_invalid(&b, "'n0'");
+  builder_free(&b);
+
+  /* Writing the same value twice. */
+  builder_init(&b, 6, 6, 3, 12);
+  node = builder_node1(&b, DAGER_OP_SIGMOID, 0);
+  dager_model_node *again = builder_node1(&b, DAGER_OP_SIGMOID, 0);
+  again->output = node->output;
+  builder_output(&b, node->output, "y");
+  expect_invalid(&b, "'n1'");
+  builder_free(&b);
+
+  /* An unknown op, an unknown activation, a weight id out of range. */
+  builder_init(&b, 6, 6, 3, 13);
+  node = builder_node1(&b, (dager_op)99, 0);
+  builder_output(&b, node->output, "y");
+  expect_invalid(&b, "'n0'");
+  node->op = DAGER_OP_SIGMOID;
+  node->activation = 17;
+  expect_invalid(&b, "'n0'");
+  node->op = DAGER_OP_AFFINE;
+  node->activation = 0;
+  node->weight_count = 2;
+  node->weights[0] = 40;
+  node->weights[1] = 41;
+  expect_invalid(&b, "'n0'");
+  builder_free(&b);
+
+  /* An output that names a value out of range. */
+  builder_init(&b, 6, 6, 3, 14);
+  node = builder_node1(&b, DAGER_OP_SIGMOID, 0);
+  builder_output(&b, 7, "y");
+  expect_invalid(&b, NULL);
+  builder_free(&b);
+}
+
+static void sized_input_too_small(void **state) {
+  builder b;
+  dager_network *network = NULL;
+  (void)state;
+  builder_init(&b, 8, 8, 3, 15);
+  dager_model_node *node = conv(&b, 0, 5, 5, 3, 2);
+  node->padding = DAGER_PADDING_VALID;
+  builder_output(&b, node->output, "y");
+  assert_int_equal(
+      dager_network_create_sized(&b.model, &scalar_table, 4, 9, &network),
+      DAGER_ERROR_MODEL_INVALID);
+  assert_null(network);
+  assert_int_equal(
+      dager_network_create_sized(&b.model, &scalar_table, 5, 9, &network),
+      DAGER_OK);
+  dager_network_destroy(network);
+  builder_free(&b);
+}
+
+/* An allocator that counts live blocks and fails the N-th call. */
+typedef struct counting_allocator {
+  long live;
+  long calls;
+  long fail_at; /* -1: never */
+} counting_allocator;
+
+static void *counting_malloc(void *user, size_t size) {
+  counting_allocator *a = user;
+  if (a->calls++ == a->fail_at)
+    return NULL;
+  void *p = malloc(size);
+  if (p)
+    a->live++;
+  return p;
+}
+
+static void *counting_realloc(void *user, void *pointer, size_t size) {
+  counting_allocator *a = user;
+  if (a->calls++ == a->fail_at)
+    return NULL;
+  void *p = realloc(pointer, size);
+  if (p && !pointer)
+    a->live++;
+  return p;
+}
+
+static void counting_free(void *user, void *pointer) {
+  counting_allocator *a = user;
+  if (pointer)
+    a->live--;
+  free(pointer);
+}
+
+/* Builds a network, a 3-thread pool and a workspace and runs them once. */
+static dager_status build_and_run(const dager_model *model) {
+  dager_network *network = NULL;
+  dager_thread_pool *pool = NULL;
+  dager_network_workspace *workspace = NULL;
+  dager_status status;
+
+  status = dager_network_create(model, &scalar_table, &network);
+  if (status == DAGER_OK)
+    status = dager_thread_pool_create(3, &pool);
+  if (status == DAGER_OK) {
+    status = dager_network_workspace_create(network, pool, &workspace);
+  }
+  if (status == DAGER_OK) {
+    dager_tensor_shape in = dager_network_input_shape(network);
+    fill_random(dager_network_input(workspace), (size_t)in.h * in.w * in.c, 3);
+    status = dager_network_run(network, workspace);
+  }
+  dager_network_workspace_destroy(workspace);
+  dager_thread_pool_destroy(pool);
+  dager_network_destroy(network);
+  return status;
+}
+
+static void allocation_failures(void **state) {
+  counting_allocator counter = {0, 0, -1};
+  builder b;
+  long calls_needed;
+
+  (void)state;
+  builder_init(&b, 9, 7, 3, 16);
+  dager_model_node *first = conv(&b, 0, 3, 3, 3, 6);
+  dager_model_node *second = conv(&b, first->output, 1, 1, 6, 6);
+  uint32_t fc_shape[2] = {9 * 7 * 6, 4};
+  uint32_t fc_weights = builder_tensor(&b, 2, fc_shape);
+  dager_model_node *fc =
+      builder_node1(&b, DAGER_OP_FULLY_CONNECTED, second->output);
+  fc->weight_count = 1;
+  fc->weights[0] = fc_weights;
+  builder_output(&b, fc->output, "y");
+
+  assert_int_equal(dager_set_allocator(counting_malloc, counting_realloc,
+                                       counting_free, &counter),
+                   DAGER_OK);
+  assert_int_equal(build_and_run(&b.model), DAGER_OK);
+  assert_int_equal(counter.live, 0);
+  calls_needed = counter.calls;
+  assert_true(calls_needed >= 4);
+
+  for (long n = 0; n < calls_needed; n++) {
+    counter = (counting_allocator){0, 0, n};
+    dager_status status = build_and_run(&b.model);
+    if (status != DAGER_ERROR_OUT_OF_MEMORY) {
+      fail_msg("failing allocation %ld gave status %d", n, (int)status);
+    }
+    if (counter.live != 0) {
+      fail_msg("failing allocation %ld leaked %ld blocks", n, counter.live);
+    }
+  }
+  assert_int_equal(dager_set_allocator(NULL, NULL, NULL, NULL), DAGER_OK);
+  builder_free(&b);
+}
+
+/* A run allocates nothing: every block is taken before it. */
+static void run_does_not_allocate(void **state) {
+  counting_allocator counter = {0, 0, -1};
+  dager_network *network = NULL;
+  dager_thread_pool *pool = NULL;
+  dager_network_workspace *workspace = NULL;
+  builder b;
+
+  (void)state;
+  builder_init(&b, 9, 7, 3, 17);
+  dager_model_node *first = conv(&b, 0, 3, 3, 3, 6);
+  dager_model_node *soft = builder_node1(&b, DAGER_OP_SOFTMAX, first->output);
+  builder_output(&b, soft->output, "y");
+
+  assert_int_equal(dager_set_allocator(counting_malloc, counting_realloc,
+                                       counting_free, &counter),
+                   DAGER_OK);
+  assert_int_equal(dager_network_create(&b.model, &scalar_table, &network),
+                   DAGER_OK);
+  assert_int_equal(dager_thread_pool_create(2, &pool), DAGER_OK);
+  assert_int_equal(dager_network_workspace_create(network, pool, &workspace),
+                   DAGER_OK);
+  long before = counter.calls;
+  for (int i = 0; i < 3; i++) {
+    assert_int_equal(dager_network_run(network, workspace), DAGER_OK);
+  }
+  assert_int_equal(counter.calls, before);
+  dager_network_workspace_destroy(workspace);
+  dager_thread_pool_destroy(pool);
+  dager_network_destroy(network);
+  assert_int_equal(counter.live, 0);
+  assert_int_equal(dager_set_allocator(NULL, NULL, NULL, NULL), DAGER_OK);
+  builder_free(&b);
+}
+
+static void wrong_workspace_is_refused(void **state) {
+  builder b;
+  dager_network *one = NULL, *two = NULL;
+  dager_network_workspace *workspace = NULL;
+
+  (void)state;
+  builder_init(&b, 4, 4, 2, 18);
+  dager_model_node *node = builder_node1(&b, DAGER_OP_SIGMOID, 0);
+  builder_output(&b, node->output, "y");
+  assert_int_equal(dager_network_create(&b.model, &scalar_table, &one),
+                   DAGER_OK);
+  assert_int_equal(dager_network_create(&b.model, &scalar_table, &two),
+                   DAGER_OK);
+  assert_int_equal(dager_network_workspace_create(one, NULL, &workspace),
+                   DAGER_OK);
+  assert_int_equal(dager_network_run(two, workspace),
+                   DAGER_ERROR_INVALID_ARGUMENT);
+  assert_int_equal(dager_network_run(one, workspace), DAGER_OK);
+  dager_network_workspace_destroy(workspace);
+  dager_network_destroy(one);
+  dager_network_destroy(two);
+  builder_free(&b);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(filter_channels_must_match),
+      cmocka_unit_test(bias_must_match),
+      cmocka_unit_test(kernel_must_match_filter),
+      cmocka_unit_test(add_shapes_must_agree),
+      cmocka_unit_test(residual_must_match_output),
+      cmocka_unit_test(valid_kernel_must_fit),
+      cmocka_unit_test(fully_connected_must_match),
+      cmocka_unit_test(depthwise_multiplier_must_be_one),
+      cmocka_unit_test(concat_and_pad_channels_checked),
+      cmocka_unit_test(graph_structure_checked),
+      cmocka_unit_test(sized_input_too_small),
+      cmocka_unit_test(allocation_failures),
+      cmocka_unit_test(run_does_not_allocate),
+      cmocka_unit_test(wrong_workspace_is_refused),
+  };
+  return cmocka_run_group_tests_name("nn failures", tests, setup, NULL);
+}
