@@ -25,7 +25,7 @@ void dager_scalar_depthwise_conv2d(const dager_window *w, const float *input,
 
   for (uint32_t oy = row_begin; oy < row_end; oy++) {
     for (uint32_t ox = 0; ox < w->out_w; ox++) {
-      float *sums = output + oy * out_row + (size_t)ox * channels;
+      float *restrict sums = output + oy * out_row + (size_t)ox * channels;
 
       for (uint32_t c = 0; c < channels; c++)
         sums[c] = 0.0f;

@@ -27,7 +27,7 @@ void dager_scalar_fully_connected(uint32_t in, uint32_t out, const float *input,
 
   for (uint32_t i = 0; i < in; i++) {
     const float x = input[i];
-    const float *row = packed + (size_t)i * out;
+    const float *restrict row = packed + (size_t)i * out;
     for (uint32_t o = col_begin; o < col_end; o++)
       output[o] += x * row[o];
   }
