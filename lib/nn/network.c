@@ -1,3 +1,13 @@
+/*
+ * Building a network: everything that can fail happens here, once, so a
+ * run cannot fail for any reason but a misuse of the API.
+ *
+ * The reader already validated the file, but the runtime checks again what
+ * it relies on (value numbering, weight shapes against the shapes that
+ * actually arrive), because models also come from the converter and from
+ * tests in memory, and because shapes depend on the input size that
+ * dager_network_create_sized may change.
+ */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,7 +33,8 @@
 #define MAX_STRIDE 1024u
 #define MAX_VALUE_ELEMENTS ((size_t)1 << 31)
 
-/* Names a node in messages even when the model gives it no name. */
+/* Names a node in messages even when the model gives it no name, so an
+ * error in a converted graph can be traced to the reference's layer. */
 typedef struct node_label {
   char text[96];
 } node_label;
@@ -546,6 +557,11 @@ static dager_status infer_graph(build_state *state) {
   return DAGER_OK;
 }
 
+/*
+ * Values never written (ids no node uses) get no space. Sizes are exact;
+ * the plan rounds every offset up to 64 bytes so each value starts on a
+ * cache line, as the aligned allocation of the arena itself does.
+ */
 static dager_status plan_memory(dager_network *network) {
   dager_nn_plan_item *items;
   dager_status status;
@@ -573,7 +589,11 @@ static dager_status plan_memory(dager_network *network) {
   return status;
 }
 
-/* Packs every weighted step into the one block, now that it exists. */
+/*
+ * Packs every weighted step into the one block, now that it exists. One
+ * block instead of one per layer keeps the weights of a network together
+ * in memory and makes an allocation failure a single, easy path.
+ */
 static void pack_weights(dager_network *network) {
   const dager_kernels *kernels = network->kernels;
   unsigned char *base = (unsigned char *)network->packed_weights;

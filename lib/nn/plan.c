@@ -7,6 +7,8 @@
 #include "core/memory.h"
 #include "dager.h"
 
+/* Lifetimes are inclusive step ranges: a node's inputs are still live at
+ * the step that writes its output, so the output never lands on them. */
 static int lifetimes_overlap(const dager_nn_plan_item *a,
                              const dager_nn_plan_item *b) {
   return a->first_step <= b->last_step && b->first_step <= a->last_step;

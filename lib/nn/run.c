@@ -27,6 +27,7 @@ typedef struct step_run {
   dager_epilogue epilogue;
 } step_run;
 
+/* Every value lives at its planned offset in the one arena. */
 static float *value_data(const dager_network_workspace *workspace,
                          uint32_t value) {
   const dager_nn_value *v = &workspace->network->values[value];
@@ -197,8 +198,7 @@ static void pad_rows(void *context, uint32_t begin, uint32_t end,
     memset(out, 0, left * sizeof(float));
     memcpy(out + left, run->inputs[0] + (y - node->pad_top) * middle,
            middle * sizeof(float));
-    memset(out + left + middle, 0,
-           (out_row - left - middle) * sizeof(float));
+    memset(out + left + middle, 0, (out_row - left - middle) * sizeof(float));
   }
   activate_rows(run, begin, end);
 }
@@ -242,6 +242,13 @@ static void global_average_pool_all(void *context, uint32_t begin, uint32_t end,
   activate_rows(run, 0, 1);
 }
 
+/*
+ * Splits one node over the pool. Spatial ops split by output rows, the
+ * unit every kernel takes; the fully connected layer has a single row, so
+ * it splits by output columns instead. Each output element is computed by
+ * exactly one thread with the same instruction sequence whatever the
+ * split, which is why the thread count cannot change a single bit.
+ */
 static void run_step(const dager_network *network,
                      const dager_network_workspace *workspace,
                      const dager_nn_step *step) {

@@ -87,6 +87,8 @@ static void *worker_main(void *argument) {
   }
 }
 
+/* Wakes every worker with the stop flag and waits for each to return, so
+ * destroy never frees memory a worker could still touch. */
 static void stop_workers(dager_thread_pool *pool) {
   pthread_mutex_lock(&pool->lock);
   pool->stopping = 1;
@@ -187,6 +189,12 @@ uint32_t dager_thread_pool_size(const dager_thread_pool *pool) {
   return pool ? pool->threads : 1;
 }
 
+/*
+ * The job fields are written under the lock before the generation moves,
+ * and not touched again until every worker has reported back, so the
+ * workers can read them without holding the lock. A count of 1 is run on
+ * the caller: waking threads for one row costs more than the row.
+ */
 void dager_thread_pool_run(dager_thread_pool *pool, uint32_t count,
                            dager_parallel_body body, void *context) {
   if (count == 0)

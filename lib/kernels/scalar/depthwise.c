@@ -13,7 +13,12 @@ void dager_scalar_depthwise_pack(const dager_window *w, const float *weights,
   memcpy(packed, weights, dager_scalar_depthwise_packed_size(w));
 }
 
-/* Each channel is filtered on its own (multiplier 1, so in_c == out_c). */
+/*
+ * Each channel is filtered on its own (multiplier 1, so in_c == out_c).
+ * The loops run channels innermost, as the HWC layout stores them, so every
+ * tap is one contiguous multiply-add over a pixel's channels; the sums of
+ * one pixel are kept in the output until the epilogue finishes them.
+ */
 void dager_scalar_depthwise_conv2d(const dager_window *w, const float *input,
                                    const float *packed,
                                    const dager_epilogue *epilogue,

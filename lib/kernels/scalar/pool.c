@@ -102,6 +102,8 @@ void dager_scalar_average_pool(const dager_window *w, const float *input,
   }
 }
 
+/* The whole image is one window: float sums in pixel order and one
+ * multiplication by the reciprocal at the end. */
 void dager_scalar_global_average_pool(uint32_t pixels, uint32_t channels,
                                       const float *input, float *output) {
   for (uint32_t c = 0; c < channels; c++)

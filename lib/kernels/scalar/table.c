@@ -1,6 +1,8 @@
 #include "kernels/kernels.h"
 #include "kernels/scalar/scalar.h"
 
+/* Every slot is set here; the dispatch starts each SIMD table from this
+ * one and overwrites only the slots that ISA improves. */
 void dager_kernels_fill_scalar(dager_kernels *table) {
   table->isa = DAGER_ISA_SCALAR;
   table->name = "scalar";
