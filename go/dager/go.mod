@@ -1,0 +1,3 @@
+module dager
+
+go 1.19
