@@ -116,6 +116,7 @@ static dager_status jpeg_frame(const uint8_t *segment, size_t length,
   info->width = (int)width;
   info->height = (int)height;
   info->channels = (int)components;
+  info->bits_per_sample = 8;
   return DAGER_OK;
 }
 
@@ -335,6 +336,7 @@ static dager_status png_header(const uint8_t *fields, uint64_t max_pixels,
   info->width = (int)width;
   info->height = (int)height;
   info->channels = channels;
+  info->bits_per_sample = (int)depth;
   return DAGER_OK;
 }
 
@@ -419,6 +421,8 @@ dager_status dager_image_inspect(const uint8_t *data, size_t size,
   }
   if (max_pixels == 0)
     max_pixels = DAGER_DEFAULT_MAX_PIXELS;
+  if (max_pixels > DAGER_IMAGE_MAX_DECODE_PIXELS)
+    max_pixels = DAGER_IMAGE_MAX_DECODE_PIXELS;
   if (size == 0) {
     return dager_fail(DAGER_ERROR_UNSUPPORTED_FORMAT, "image data is empty");
   }
@@ -476,8 +480,9 @@ dager_status dager_image_decode(const uint8_t *data, size_t size,
   if (status != DAGER_OK)
     return status;
 
-  switch (dager_image_stb_decode(data, size, decoder_budget(&info, size),
-                                 &pixels, &width, &height)) {
+  switch (dager_image_stb_decode(data, size, info.bits_per_sample == 16,
+                                 decoder_budget(&info, size), &pixels, &width,
+                                 &height)) {
     case DAGER_STB_DECODED:
       break;
     case DAGER_STB_OUT_OF_MEMORY:
@@ -559,12 +564,16 @@ dager_status dager_image_decode_file(const char *path, uint64_t max_pixels,
                       (unsigned long long)max_pixels);
   }
   size = (size_t)file_status.st_size;
+  if (size == 0) {
+    fclose(file);
+    return dager_fail(DAGER_ERROR_UNSUPPORTED_FORMAT, "%s is empty", path);
+  }
   bytes = dager_mem_alloc(size);
   if (!bytes) {
     fclose(file);
     return dager_fail(DAGER_ERROR_OUT_OF_MEMORY, "no memory to read %s", path);
   }
-  if (size > 0 && fread(bytes, 1, size, file) != size) {
+  if (fread(bytes, 1, size, file) != size) {
     fclose(file);
     dager_mem_free(bytes);
     return dager_fail(DAGER_ERROR_IO, "cannot read %s", path);

@@ -20,6 +20,10 @@
  * only come from hostile or broken headers. */
 #define DAGER_IMAGE_MAX_SIDE (1 << 24)
 
+/* Ceiling on max_pixels, whatever the caller asks: 2^28 pixels of 16-bit
+ * RGBA stay below 2^31 bytes, the range of stb_image's int sizes. */
+#define DAGER_IMAGE_MAX_DECODE_PIXELS (1u << 28)
+
 /*
  * The public dager_image: RGB8 pixels in the displayed frame, rows of
  * width * 3 bytes with no padding. orientation is the EXIF value that was
@@ -61,6 +65,8 @@ typedef struct dager_image_info {
   int height;
   /* JPEG components (1, 3 or 4) or PNG samples per pixel (1..4). */
   int channels;
+  /* Bits per sample: 8 for JPEG, 1..16 for PNG. */
+  int bits_per_sample;
   /* EXIF orientation to apply, 1..8 (1 for PNG and when absent). */
   int orientation;
 } dager_image_info;
@@ -70,8 +76,9 @@ typedef struct dager_image_info {
  * - the format from the first bytes only: JPEG (FF D8 FF) or PNG
  *   (its 8-byte signature); anything else, and 0 bytes, is
  *   DAGER_ERROR_UNSUPPORTED_FORMAT;
- * - width * height against max_pixels (0 means DAGER_DEFAULT_MAX_PIXELS)
- *   and each side against DAGER_IMAGE_MAX_SIDE, as soon as the header that
+ * - width * height against max_pixels (0 means DAGER_DEFAULT_MAX_PIXELS;
+ *   values above DAGER_IMAGE_MAX_DECODE_PIXELS mean that ceiling) and each
+ *   side against DAGER_IMAGE_MAX_SIDE, as soon as the header that
  *   declares them is read: DAGER_ERROR_IMAGE_TOO_LARGE;
  * - JPEG: the marker structure from SOI to EOI, with a frame header (SOF0,
  *   SOF1 or SOF2, 8-bit, 1/3/4 components), Huffman tables before the first

@@ -20,12 +20,14 @@ typedef enum dager_stb_outcome {
 } dager_stb_outcome;
 
 /*
- * Decodes JPEG or PNG bytes into RGB8 (3 bytes per pixel, no row padding).
+ * Decodes JPEG or PNG bytes into RGB8 (3 bytes per pixel, no row padding);
+ * sixteen_bit (a 16-bit PNG) keeps the high byte of each sample.
  * No single allocation of the decoder may exceed largest_allocation bytes.
  * On DAGER_STB_DECODED, *pixels is a block from dager_mem_alloc that the
  * caller frees with dager_mem_free; otherwise *pixels is NULL.
  */
 dager_stb_outcome dager_image_stb_decode(const uint8_t *data, size_t size,
+                                         int sixteen_bit,
                                          size_t largest_allocation,
                                          uint8_t **pixels, int *width,
                                          int *height);

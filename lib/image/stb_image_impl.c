@@ -68,7 +68,23 @@ static void *budget_realloc(void *pointer, size_t size) {
 #define STB_IMAGE_IMPLEMENTATION
 #include "stb_image.h"
 
+/* Keeps the high byte of each 16-bit sample in a new block; stb's own
+ * conversion leaks its input when that block cannot be allocated, so we
+ * ask stb for 16-bit samples and narrow them here. */
+static stbi_uc *narrow_to_8_bit(stbi_us *wide, int width, int height) {
+  size_t count = (size_t)width * (size_t)height * 3;
+  stbi_uc *narrow = budget_alloc(count);
+
+  if (narrow) {
+    for (size_t i = 0; i < count; i++)
+      narrow[i] = (stbi_uc)(wide[i] >> 8);
+  }
+  dager_mem_free(wide);
+  return narrow;
+}
+
 dager_stb_outcome dager_image_stb_decode(const uint8_t *data, size_t size,
+                                         int sixteen_bit,
                                          size_t largest_allocation,
                                          uint8_t **pixels, int *width,
                                          int *height) {
@@ -81,8 +97,15 @@ dager_stb_outcome dager_image_stb_decode(const uint8_t *data, size_t size,
   budget.largest_allocation = largest_allocation;
   budget.over_budget = 0;
   budget.out_of_memory = 0;
-  decoded = stbi_load_from_memory(data, (int)size, width, height,
-                                  &channels_in_file, 3);
+  if (sixteen_bit) {
+    stbi_us *wide = stbi_load_16_from_memory(data, (int)size, width, height,
+                                             &channels_in_file, 3);
+
+    decoded = wide ? narrow_to_8_bit(wide, *width, *height) : NULL;
+  } else {
+    decoded = stbi_load_from_memory(data, (int)size, width, height,
+                                    &channels_in_file, 3);
+  }
   if (decoded) {
     *pixels = decoded;
     return DAGER_STB_DECODED;
