@@ -175,10 +175,35 @@ static void ssd_mobilenetv1(void **state) {
     outputs[6 + i] = (expected_output){names[6 + i], 0, 0, 0};
   }
   check_model_file("ssd_mobilenetv1.dager", outputs, 12);
+
+  /* Each predictor's boxes and classes share a grid, and together the six
+   * grids have one cell per anchor of the stored [1, 5118, 4] anchors. */
+  dager_model *model = load("ssd_mobilenetv1.dager");
+  dager_network *network = NULL;
+  uint64_t anchors = 0;
+  if (!model)
+    return;
+  assert_int_equal(dager_network_create(model, NULL, &network), DAGER_OK);
+  for (int i = 0; i < 6; i++) {
+    dager_tensor_shape box = dager_network_output_shape(
+        network, (uint32_t)dager_network_find_output(network, names[i]));
+    dager_tensor_shape cls = dager_network_output_shape(
+        network, (uint32_t)dager_network_find_output(network, names[6 + i]));
+    assert_int_equal(box.h, cls.h);
+    assert_int_equal(box.w, cls.w);
+    assert_int_equal(box.c % 4, 0);
+    assert_int_equal(cls.c, box.c / 4 * 3);
+    anchors += (uint64_t)box.h * box.w * (box.c / 4);
+  }
+  assert_int_equal(anchors, 5118);
+  dager_network_destroy(network);
+  dager_model_destroy(model);
 }
 
 static void tiny_face_detector(void **state) {
-  const expected_output outputs[] = {{"grid", 0, 0, 30}};
+  /* 5 anchors x (4 box + 1 score): one class, so no class scores
+   * (docs/model-format.md). */
+  const expected_output outputs[] = {{"grid", 0, 0, 25}};
   dager_model *model;
 
   (void)state;
