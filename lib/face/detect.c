@@ -121,6 +121,7 @@ size_t dager_face_nms(dager_face_candidate *candidates, size_t count,
   size_t kept = 0;
 
   *truncated = 0;
+  if (count == 0) return 0;
   qsort(candidates, count, sizeof *candidates, by_falling_score);
 
   /* Kept boxes are compacted into the front; position i is read before

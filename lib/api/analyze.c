@@ -1,0 +1,573 @@
+/*
+ * The analysis calls: detector passes, landmarks, attributes, descriptor,
+ * alignment. The order of work per face follows the reference pipeline
+ * (detect, landmarks on the detection crop, attributes on crops placed by
+ * the landmarks), so results can be compared with it network by network.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "core/error.h"
+#include "core/memory.h"
+#include "face/align.h"
+#include "face/crop.h"
+#include "face/detect.h"
+#include "image/image.h"
+
+/* A box reaching this far (pixels) past an edge counts as cut by it; less
+ * is float noise of the decoding. */
+#define BORDER_SLACK 0.01f
+
+/* Boxes of a tile that come this close (fraction of the tile side) to an
+ * inner edge are left to the neighbouring tile, which sees them whole. */
+#define TILE_EDGE_FRACTION 0.02f
+
+static dager_status check_image(const dager_image *image) {
+  if (!image)
+    return dager_fail(DAGER_ERROR_INVALID_ARGUMENT, "image is NULL");
+  if (!image->pixels || image->width <= 0 || image->height <= 0) {
+    return dager_fail(DAGER_ERROR_INVALID_ARGUMENT,
+                      "image has no pixels (%d x %d)", image->width,
+                      image->height);
+  }
+  return DAGER_OK;
+}
+
+static dager_status run_network(dager_session *session,
+                                dager_api_network which) {
+  return dager_network_run(session->engine->networks[which],
+                           session->workspaces[which]);
+}
+
+static const float *output(dager_session *session, dager_api_network which,
+                           int32_t index) {
+  return dager_network_output(session->workspaces[which], (uint32_t)index);
+}
+
+/* Writes one detector pass's input: the pass region padded at the bottom
+ * or right to a square, resized to the network input. */
+static dager_status detector_input(dager_session *session,
+                                   const dager_image *image,
+                                   const dager_face_pass *pass) {
+  const dager_engine *engine = session->engine;
+  const dager_model *model = engine->models[DAGER_API_DETECTOR];
+  dager_image_canvas canvas;
+  uint32_t side = pass->width > pass->height ? pass->width : pass->height;
+
+  canvas.source = image;
+  canvas.canvas_width = (int)side;
+  canvas.canvas_height = (int)side;
+  canvas.offset_x = -pass->x;
+  canvas.offset_y = -pass->y;
+  return dager_image_resize_to_tensor(
+      &canvas, (int)engine->detector_input, (int)engine->detector_input,
+      model->mean, model->divisor,
+      dager_network_input(session->workspaces[DAGER_API_DETECTOR]));
+}
+
+/* Decodes the detector's outputs into session->candidates, relative to the
+ * square input; returns their number. */
+static size_t decode_detector(dager_session *session) {
+  const dager_engine *engine = session->engine;
+
+  if (engine->settings.detector == DAGER_API_DETECTOR_SSD) {
+    size_t offset = 0;
+
+    for (int i = 0; i < DAGER_API_SSD_PREDICTORS; i++) {
+      size_t count = engine->ssd_box_counts[i];
+
+      memcpy(session->joined_boxes + offset * 4,
+             output(session, DAGER_API_DETECTOR, engine->ssd_boxes[i]),
+             count * 4 * sizeof(float));
+      memcpy(session->joined_classes + offset * 3,
+             output(session, DAGER_API_DETECTOR, engine->ssd_classes[i]),
+             count * 3 * sizeof(float));
+      offset += count;
+    }
+    return dager_face_ssd_decode(engine->ssd_anchors, session->joined_boxes,
+                                 session->joined_classes, engine->anchor_count,
+                                 engine->min_score, session->candidates);
+  } else {
+    dager_tensor_shape grid = dager_network_output_shape(
+        engine->networks[DAGER_API_DETECTOR], (uint32_t)engine->tiny_grid);
+
+    return dager_face_tiny_decode(
+        output(session, DAGER_API_DETECTOR, engine->tiny_grid), grid.h, grid.w,
+        grid.c, engine->tiny_anchors, engine->tiny_anchor_count,
+        engine->min_score, session->candidates);
+  }
+}
+
+/* 1 when a tile's box lies against one of the tile's edges that is not an
+ * image edge. */
+static int touches_inner_edge(const dager_face_pass *pass,
+                              const dager_face_box *box, uint32_t width,
+                              uint32_t height) {
+  float side = (float)(pass->width > pass->height ? pass->width : pass->height);
+  float margin = TILE_EDGE_FRACTION * side;
+  float left = (float)pass->x, top = (float)pass->y;
+  float right = left + (float)pass->width, bottom = top + (float)pass->height;
+
+  if (!pass->tile)
+    return 0;
+  if (pass->x > 0 && box->x0 < left + margin)
+    return 1;
+  if (pass->y > 0 && box->y0 < top + margin)
+    return 1;
+  if (right < (float)width && box->x1 > right - margin)
+    return 1;
+  if (bottom < (float)height && box->y1 > bottom - margin)
+    return 1;
+  return 0;
+}
+
+/* Appends candidates to a growing list. */
+static dager_status append(dager_face_candidate **list, size_t *count,
+                           size_t *capacity,
+                           const dager_face_candidate *candidate) {
+  if (*count == *capacity) {
+    size_t grown = *capacity ? *capacity * 2 : 64;
+    size_t bytes;
+    dager_face_candidate *larger;
+
+    if (!dager_size_multiply(grown, sizeof **list, &bytes)) {
+      return dager_fail(DAGER_ERROR_OUT_OF_MEMORY, "too many face candidates");
+    }
+    larger = dager_mem_realloc(*list, bytes);
+    if (!larger) {
+      return dager_fail(DAGER_ERROR_OUT_OF_MEMORY, "face candidate list");
+    }
+    *list = larger;
+    *capacity = grown;
+  }
+  (*list)[(*count)++] = *candidate;
+  return DAGER_OK;
+}
+
+/*
+ * Runs every planned detector pass and merges their boxes. On success
+ * *faces (owned by the caller, may be NULL when none) holds *count boxes in
+ * image pixels, strongest first.
+ */
+static dager_status detect_boxes(dager_session *session,
+                                 const dager_image *image,
+                                 dager_face_candidate **faces, size_t *count,
+                                 int *truncated) {
+  const dager_engine *engine = session->engine;
+  dager_face_pass passes[DAGER_FACE_MAX_PASSES];
+  size_t pass_count = dager_face_plan_passes(
+      (uint32_t)image->width, (uint32_t)image->height, engine->detector_input,
+      (uint32_t)engine->settings.min_face_size, passes);
+  size_t max_faces = (size_t)engine->settings.max_faces;
+  dager_face_candidate *list = NULL;
+  size_t listed = 0, capacity = 0;
+  dager_status status = DAGER_OK;
+
+  *truncated = 0;
+  for (size_t p = 0; p < pass_count; p++) {
+    const dager_face_pass *pass = &passes[p];
+    size_t decoded, kept;
+    int pass_truncated;
+
+    status = detector_input(session, image, pass);
+    if (status != DAGER_OK)
+      break;
+    status = run_network(session, DAGER_API_DETECTOR);
+    if (status != DAGER_OK)
+      break;
+    decoded = decode_detector(session);
+    kept = dager_face_nms(session->candidates, decoded, engine->nms_iou,
+                          max_faces, &pass_truncated);
+    if (pass_truncated)
+      *truncated = 1;
+
+    for (size_t i = 0; i < kept; i++) {
+      dager_face_candidate found = session->candidates[i];
+
+      found.box = dager_face_box_to_region(found.box, engine->detector_input,
+                                           pass->width, pass->height);
+      found.box.x0 += (float)pass->x;
+      found.box.x1 += (float)pass->x;
+      found.box.y0 += (float)pass->y;
+      found.box.y1 += (float)pass->y;
+      if (touches_inner_edge(pass, &found.box, (uint32_t)image->width,
+                             (uint32_t)image->height)) {
+        continue;
+      }
+      /* Earlier passes win score ties, as within one pass. */
+      found.order = (uint32_t)listed;
+      status = append(&list, &listed, &capacity, &found);
+      if (status != DAGER_OK)
+        break;
+    }
+    if (status != DAGER_OK)
+      break;
+  }
+  if (status != DAGER_OK) {
+    dager_mem_free(list);
+    return status;
+  }
+  if (pass_count > 1) {
+    int merged_truncated;
+
+    listed = dager_face_nms(list, listed, engine->nms_iou, max_faces,
+                            &merged_truncated);
+    if (merged_truncated)
+      *truncated = 1;
+  }
+  *faces = list;
+  *count = listed;
+  return DAGER_OK;
+}
+
+/* Writes a face network's input: rect cut out of image, padded to a square
+ * with the padding centred, resized. */
+static dager_status crop_input(dager_session *session, dager_api_network which,
+                               const dager_image *image,
+                               const dager_face_rect *rect) {
+  const dager_engine *engine = session->engine;
+  const dager_model *model = engine->models[which];
+  dager_tensor_shape input = dager_network_input_shape(engine->networks[which]);
+  dager_image *crop = NULL;
+  dager_image_canvas canvas;
+  dager_status status;
+  int offset_x, offset_y;
+
+  /* The padding must be black, not the image around the rectangle, so the
+   * rectangle is copied out first. */
+  status = dager_image_crop(image, rect->x, rect->y, rect->width, rect->height,
+                            &crop);
+  if (status != DAGER_OK)
+    return status;
+  dager_image_square_offsets(rect->width, rect->height, DAGER_PAD_CENTRED,
+                             &offset_x, &offset_y);
+  canvas.source = crop;
+  canvas.canvas_width = rect->width > rect->height ? rect->width : rect->height;
+  canvas.canvas_height = canvas.canvas_width;
+  canvas.offset_x = offset_x;
+  canvas.offset_y = offset_y;
+  status = dager_image_resize_to_tensor(
+      &canvas, (int)input.w, (int)input.h, model->mean, model->divisor,
+      dager_network_input(session->workspaces[which]));
+  dager_image_free(crop);
+  return status;
+}
+
+/* Writes a face network's input from the aligned crop of a face. */
+static dager_status aligned_input(dager_session *session,
+                                  dager_api_network which,
+                                  const dager_image *image,
+                                  const float *landmarks) {
+  const dager_engine *engine = session->engine;
+  const dager_model *model = engine->models[which];
+  dager_tensor_shape input = dager_network_input_shape(engine->networks[which]);
+  dager_face_affine to_crop, to_image;
+
+  if (!dager_face_alignment_transform(landmarks, (int)input.w, &to_crop) ||
+      !dager_face_affine_invert(&to_crop, &to_image)) {
+    return DAGER_ERROR_OUT_OF_RANGE;
+  }
+  dager_face_warp_normalised(
+      image->pixels, (uint32_t)image->width, (uint32_t)image->height,
+      (size_t)image->width * 3, &to_image, (int)input.w, model->mean,
+      model->divisor, dager_network_input(session->workspaces[which]));
+  return DAGER_OK;
+}
+
+static dager_status find_landmarks(dager_session *session,
+                                   const dager_image *image, dager_face *face,
+                                   dager_face_rect *crop) {
+  const dager_engine *engine = session->engine;
+  dager_tensor_shape input =
+      dager_network_input_shape(engine->networks[DAGER_API_LANDMARKS]);
+  dager_status status;
+
+  if (!dager_face_rect_from_box(face->x, face->y, face->width, face->height,
+                                (uint32_t)image->width, (uint32_t)image->height,
+                                crop)) {
+    return DAGER_OK;
+  }
+  status = crop_input(session, DAGER_API_LANDMARKS, image, crop);
+  if (status != DAGER_OK)
+    return status;
+  status = run_network(session, DAGER_API_LANDMARKS);
+  if (status != DAGER_OK)
+    return status;
+  /* Shifted by the unfloored corner of the clipped box, as the reference
+   * does; see dager_face_landmarks_to_image. */
+  dager_face_landmarks_to_image(
+      output(session, DAGER_API_LANDMARKS, engine->landmarks_output), input.w,
+      crop, face->x, face->y, &face->landmarks[0][0]);
+  face->has_landmarks = 1;
+  return DAGER_OK;
+}
+
+/* Prepares the input of an attribute network on a face: the aligned crop,
+ * or the reference's box crop. Returns 0 (no error) when the face leaves
+ * nothing to crop. */
+static int attribute_input(dager_session *session, dager_api_network which,
+                           const dager_image *image, const dager_face *face,
+                           dager_status *status) {
+  double box[4];
+  dager_face_rect rect;
+
+  if (session->engine->settings.aligned_attributes) {
+    *status = aligned_input(session, which, image, &face->landmarks[0][0]);
+    if (*status == DAGER_ERROR_OUT_OF_RANGE) {
+      *status = DAGER_OK;
+      return 0;
+    }
+    return *status == DAGER_OK;
+  }
+  dager_face_landmark_box(&face->landmarks[0][0], 0.2, box);
+  if (!dager_face_rect_from_box(box[0], box[1], box[2], box[3],
+                                (uint32_t)image->width, (uint32_t)image->height,
+                                &rect)) {
+    *status = DAGER_OK;
+    return 0;
+  }
+  *status = crop_input(session, which, image, &rect);
+  return *status == DAGER_OK;
+}
+
+static dager_status find_attributes(dager_session *session,
+                                    const dager_image *image,
+                                    dager_api_face *stored,
+                                    const dager_face_rect *landmark_crop) {
+  const dager_engine *engine = session->engine;
+  dager_face *face = &stored->face;
+  dager_status status = DAGER_OK;
+
+  if (engine->networks[DAGER_API_AGE_GENDER] &&
+      attribute_input(session, DAGER_API_AGE_GENDER, image, face, &status)) {
+    status = run_network(session, DAGER_API_AGE_GENDER);
+    if (status != DAGER_OK)
+      return status;
+    face->age = output(session, DAGER_API_AGE_GENDER, engine->age_output)[0];
+    face->gender = dager_face_gender(
+        output(session, DAGER_API_AGE_GENDER, engine->gender_output),
+        engine->male_index, &face->gender_probability);
+    face->has_attributes = 1;
+  }
+  if (status != DAGER_OK)
+    return status;
+
+  if (engine->networks[DAGER_API_EXPRESSION] &&
+      attribute_input(session, DAGER_API_EXPRESSION, image, face, &status)) {
+    status = run_network(session, DAGER_API_EXPRESSION);
+    if (status != DAGER_OK)
+      return status;
+    face->dominant_emotion = dager_face_emotions_reorder(
+        output(session, DAGER_API_EXPRESSION, engine->expressions_output),
+        engine->emotion_map, face->emotions);
+    face->has_attributes = 1;
+  }
+  if (status != DAGER_OK)
+    return status;
+
+  if (engine->networks[DAGER_API_DESCRIPTOR]) {
+    double box[4];
+    dager_face_rect rect;
+
+    dager_face_descriptor_box(&face->landmarks[0][0], landmark_crop, box);
+    if (dager_face_rect_from_box(box[0], box[1], box[2], box[3],
+                                 (uint32_t)image->width,
+                                 (uint32_t)image->height, &rect)) {
+      status = crop_input(session, DAGER_API_DESCRIPTOR, image, &rect);
+      if (status != DAGER_OK)
+        return status;
+      status = run_network(session, DAGER_API_DESCRIPTOR);
+      if (status != DAGER_OK)
+        return status;
+      memcpy(stored->descriptor,
+             output(session, DAGER_API_DESCRIPTOR, engine->descriptor_output),
+             sizeof stored->descriptor);
+      face->has_descriptor = 1;
+    }
+  }
+  return DAGER_OK;
+}
+
+/* Fills a face's box fields from a detector box in image pixels. Returns 0
+ * when nothing of the box lies inside the image. */
+static int place_face(const dager_face_candidate *found, int width, int height,
+                      dager_face *face) {
+  float x0 = fmaxf(found->box.x0, 0.0f);
+  float y0 = fmaxf(found->box.y0, 0.0f);
+  float x1 = fminf(found->box.x1, (float)width);
+  float y1 = fminf(found->box.y1, (float)height);
+
+  if (!(x1 > x0) || !(y1 > y0))
+    return 0;
+  memset(face, 0, sizeof *face);
+  face->struct_size = sizeof *face;
+  face->x = x0;
+  face->y = y0;
+  face->width = x1 - x0;
+  face->height = y1 - y0;
+  face->score = found->score;
+  face->cut_by_border = found->box.x0 < -BORDER_SLACK ||
+                        found->box.y0 < -BORDER_SLACK ||
+                        found->box.x1 > (float)width + BORDER_SLACK ||
+                        found->box.y1 > (float)height + BORDER_SLACK;
+  face->gender = DAGER_GENDER_UNKNOWN;
+  return 1;
+}
+
+static dager_status analyse(dager_session *session, const dager_image *image,
+                            int with_attributes, dager_result **out) {
+  const dager_engine *engine;
+  dager_face_candidate *found = NULL;
+  size_t found_count = 0;
+  dager_result *result;
+  dager_status status;
+  int truncated;
+
+  dager_clear_error();
+  if (!out)
+    return dager_fail(DAGER_ERROR_INVALID_ARGUMENT, "out is NULL");
+  *out = NULL;
+  if (!session)
+    return dager_fail(DAGER_ERROR_INVALID_ARGUMENT, "session is NULL");
+  status = check_image(image);
+  if (status != DAGER_OK)
+    return status;
+  engine = session->engine;
+  if (!engine->networks[DAGER_API_DETECTOR]) {
+    return dager_fail(DAGER_ERROR_NOT_LOADED,
+                      "the engine was created without the detector");
+  }
+
+  result = dager_mem_calloc(1, sizeof *result);
+  if (!result)
+    return dager_fail(DAGER_ERROR_OUT_OF_MEMORY, "result");
+  result->image_width = image->width;
+  result->image_height = image->height;
+
+  status = detect_boxes(session, image, &found, &found_count, &truncated);
+  if (status != DAGER_OK)
+    goto fail;
+  result->truncated = truncated;
+  if (found_count > 0) {
+    result->faces = dager_mem_calloc(found_count, sizeof *result->faces);
+    if (!result->faces) {
+      status = dager_fail(DAGER_ERROR_OUT_OF_MEMORY, "result faces");
+      goto fail;
+    }
+  }
+
+  for (size_t i = 0; i < found_count; i++) {
+    dager_api_face *stored = &result->faces[result->face_count];
+    dager_face_rect crop;
+
+    if (!place_face(&found[i], image->width, image->height, &stored->face)) {
+      continue;
+    }
+    result->face_count++;
+    if (!engine->networks[DAGER_API_LANDMARKS])
+      continue;
+    status = find_landmarks(session, image, &stored->face, &crop);
+    if (status != DAGER_OK)
+      goto fail;
+    if (with_attributes && stored->face.has_landmarks) {
+      status = find_attributes(session, image, stored, &crop);
+      if (status != DAGER_OK)
+        goto fail;
+    }
+  }
+  dager_mem_free(found);
+  *out = result;
+  return DAGER_OK;
+
+fail:
+  dager_mem_free(found);
+  dager_result_destroy(result);
+  return status;
+}
+
+dager_status dager_detect(dager_session *session, const dager_image *image,
+                          dager_result **out) {
+  return analyse(session, image, 0, out);
+}
+
+dager_status dager_analyze(dager_session *session, const dager_image *image,
+                           dager_result **out) {
+  return analyse(session, image, 1, out);
+}
+
+dager_status dager_analyze_file(dager_session *session, const char *path,
+                                dager_result **out) {
+  dager_image *image = NULL;
+  dager_status status;
+
+  dager_clear_error();
+  if (!out)
+    return dager_fail(DAGER_ERROR_INVALID_ARGUMENT, "out is NULL");
+  *out = NULL;
+  if (!session)
+    return dager_fail(DAGER_ERROR_INVALID_ARGUMENT, "session is NULL");
+  if (!path)
+    return dager_fail(DAGER_ERROR_INVALID_ARGUMENT, "path is NULL");
+  status = dager_image_decode_file(
+      path, (uint64_t)session->engine->settings.max_pixels, &image);
+  if (status != DAGER_OK)
+    return status;
+  status = analyse(session, image, 1, out);
+  dager_image_free(image);
+  return status;
+}
+
+dager_status dager_align_face(dager_session *session, const dager_image *image,
+                              const dager_result *result, size_t index,
+                              int size, uint8_t *out, size_t stride) {
+  const dager_face *face;
+  dager_face_affine to_crop, to_image;
+  dager_status status;
+
+  dager_clear_error();
+  if (!session)
+    return dager_fail(DAGER_ERROR_INVALID_ARGUMENT, "session is NULL");
+  status = check_image(image);
+  if (status != DAGER_OK)
+    return status;
+  if (!result)
+    return dager_fail(DAGER_ERROR_INVALID_ARGUMENT, "result is NULL");
+  if (!out)
+    return dager_fail(DAGER_ERROR_INVALID_ARGUMENT, "out is NULL");
+  if (size < 16 || size > 1024) {
+    return dager_fail(DAGER_ERROR_INVALID_ARGUMENT,
+                      "size %d is outside 16..1024", size);
+  }
+  if (stride < (size_t)size * 3) {
+    return dager_fail(DAGER_ERROR_INVALID_ARGUMENT,
+                      "stride %zu is less than a row of %d bytes", stride,
+                      size * 3);
+  }
+  if (index >= result->face_count) {
+    return dager_fail(DAGER_ERROR_OUT_OF_RANGE,
+                      "face %zu of a result with %zu faces", index,
+                      result->face_count);
+  }
+  if (result->image_width != image->width ||
+      result->image_height != image->height) {
+    return dager_fail(DAGER_ERROR_INVALID_ARGUMENT,
+                      "result is of a %d x %d image, image is %d x %d",
+                      result->image_width, result->image_height, image->width,
+                      image->height);
+  }
+  face = &result->faces[index].face;
+  if (!face->has_landmarks) {
+    return dager_fail(DAGER_ERROR_INVALID_ARGUMENT,
+                      "face %zu has no landmarks to align by", index);
+  }
+  if (!dager_face_alignment_transform(&face->landmarks[0][0], size, &to_crop) ||
+      !dager_face_affine_invert(&to_crop, &to_image)) {
+    return dager_fail(DAGER_ERROR_INVALID_ARGUMENT,
+                      "face %zu has degenerate landmarks", index);
+  }
+  dager_face_warp_rgb8(image->pixels, (uint32_t)image->width,
+                       (uint32_t)image->height, (size_t)image->width * 3,
+                       &to_image, size, out, stride);
+  return DAGER_OK;
+}

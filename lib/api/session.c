@@ -1,0 +1,78 @@
+/* Session: the per-thread scratch memory and workers of an engine. */
+#include "api/api.h"
+#include "core/error.h"
+#include "core/memory.h"
+
+dager_status dager_session_create(const dager_engine *engine,
+                                  dager_session **out) {
+  dager_session *session;
+  dager_status status;
+
+  dager_clear_error();
+  if (!out)
+    return dager_fail(DAGER_ERROR_INVALID_ARGUMENT, "out is NULL");
+  *out = NULL;
+  if (!engine)
+    return dager_fail(DAGER_ERROR_INVALID_ARGUMENT, "engine is NULL");
+
+  session = dager_mem_calloc(1, sizeof *session);
+  if (!session) {
+    return dager_fail(DAGER_ERROR_OUT_OF_MEMORY, "allocating session");
+  }
+  session->engine = engine;
+
+  if (engine->settings.threads > 1) {
+    status = dager_thread_pool_create((uint32_t)engine->settings.threads,
+                                      &session->pool);
+    if (status != DAGER_OK)
+      goto fail;
+  }
+  for (int i = 0; i < DAGER_API_NETWORK_COUNT; i++) {
+    if (!engine->networks[i])
+      continue;
+    status = dager_network_workspace_create(engine->networks[i], session->pool,
+                                            &session->workspaces[i]);
+    if (status != DAGER_OK)
+      goto fail;
+  }
+
+  if (engine->networks[DAGER_API_DETECTOR]) {
+    size_t candidates = engine->anchor_count;
+
+    if (engine->settings.detector == DAGER_API_DETECTOR_SSD) {
+      session->joined_boxes =
+          dager_mem_calloc(engine->anchor_count, 4 * sizeof(float));
+      session->joined_classes =
+          dager_mem_calloc(engine->anchor_count, 3 * sizeof(float));
+      if (!session->joined_boxes || !session->joined_classes) {
+        status = dager_fail(DAGER_ERROR_OUT_OF_MEMORY, "detector scratch");
+        goto fail;
+      }
+    }
+    session->candidates =
+        dager_mem_calloc(candidates, sizeof *session->candidates);
+    if (!session->candidates) {
+      status = dager_fail(DAGER_ERROR_OUT_OF_MEMORY, "detector scratch");
+      goto fail;
+    }
+  }
+  *out = session;
+  return DAGER_OK;
+
+fail:
+  dager_session_destroy(session);
+  return status;
+}
+
+void dager_session_destroy(dager_session *session) {
+  if (!session)
+    return;
+  for (int i = 0; i < DAGER_API_NETWORK_COUNT; i++) {
+    dager_network_workspace_destroy(session->workspaces[i]);
+  }
+  dager_thread_pool_destroy(session->pool);
+  dager_mem_free(session->joined_boxes);
+  dager_mem_free(session->joined_classes);
+  dager_mem_free(session->candidates);
+  dager_mem_free(session);
+}
