@@ -42,6 +42,13 @@ uint8_t *read_whole_file(const char *path, size_t *size);
 
 double now_milliseconds(void);
 
+/* A time limit of a release build, stretched for sanitizer builds. */
+#ifndef IMAGE_TEST_TIME_FACTOR
+#define IMAGE_TEST_TIME_FACTOR 1
+#endif
+#define TIME_LIMIT_MS(milliseconds) \
+  ((double)(milliseconds) * IMAGE_TEST_TIME_FACTOR)
+
 /* Mean and largest absolute difference of two byte arrays. */
 double mean_abs_difference(const uint8_t *a, const uint8_t *b, size_t size,
                            int *largest);

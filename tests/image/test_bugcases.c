@@ -93,7 +93,7 @@ static void expect_failure(const char *name, dager_status status,
     fail_msg("%s: status %d, expected %d", name, result.status, status);
   }
   assert_null(result.image);
-  if (result.milliseconds > max_milliseconds) {
+  if (result.milliseconds > TIME_LIMIT_MS(max_milliseconds)) {
     fail_msg("%s: %.1f ms, limit %.1f", name, result.milliseconds,
              max_milliseconds);
   }
