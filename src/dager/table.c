@@ -28,7 +28,7 @@ int cli_table_image(FILE *stream, const cli_image_report *report) {
           report->face_count == 1 ? "" : "s",
           report->truncated ? " (more were found; see --max-faces)" : "");
   if (report->face_count > 0) {
-    fprintf(stream, "  %4s %7s %7s %7s %7s %6s %5s %-14s %-16s\n", "face", "x",
+    fprintf(stream, "  %4s %7s %7s %7s %7s %6s %5s %-14s %s\n", "face", "x",
             "y", "width", "height", "score", "age", "gender", "emotion");
   }
   for (size_t i = 0; i < report->face_count; i++) {
@@ -48,9 +48,9 @@ int cli_table_image(FILE *stream, const cli_image_report *report) {
                                : 0.0;
       snprintf(emotion, sizeof(emotion), "%s %.0f%%",
                dager_emotion_name(face->dominant_emotion), probability * 100.0);
-      fprintf(stream, " %5.1f %-14s %-16s", (double)face->age, gender, emotion);
+      fprintf(stream, " %5.1f %-14s %s", (double)face->age, gender, emotion);
     }
-    fprintf(stream, "%s\n", face->cut_by_border ? " cut by border" : "");
+    fprintf(stream, "%s\n", face->cut_by_border ? ", cut by border" : "");
   }
   return ferror(stream) ? -1 : 0;
 }

@@ -1,0 +1,7 @@
+module dager-example
+
+go 1.19
+
+require dager v0.0.0
+
+replace dager => ../../go/dager
