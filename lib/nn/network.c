@@ -476,6 +476,14 @@ static dager_status infer_node(build_state *state, uint32_t index,
   }
 
   network->mac_count += macs;
+
+  uint64_t work = macs;
+  if (work == 0)
+    work = (uint64_t)out_shape->h * out_shape->w * out_shape->c;
+  if (node->op == DAGER_OP_MAX_POOL || node->op == DAGER_OP_AVERAGE_POOL) {
+    work *= (uint64_t)node->kernel_h * node->kernel_w;
+  }
+  step->work = work;
   return DAGER_OK;
 }
 

@@ -36,6 +36,11 @@ typedef struct dager_nn_step {
   /* Ops without a fused epilogue run their activation as a second pass
    * over the rows they just wrote. */
   int separate_activation;
+  /* Rough operation count: the MACs, or one per output element for ops
+   * without any. Nodes with less work than the workspace's threshold run
+   * on the calling thread; decided from shapes alone, so it never changes
+   * a result. */
+  uint64_t work;
 } dager_nn_step;
 
 struct dager_network {
@@ -60,6 +65,21 @@ struct dager_network_workspace {
   unsigned char *arena;
   unsigned char *scratch;
   size_t scratch_stride; /* bytes per thread, a multiple of 64 */
+  uint64_t min_parallel_work;
 };
+
+/*
+ * Handing a node to the pool costs a few microseconds of wake-up, worth it
+ * only when each thread gets more than that to do.
+ */
+#define DAGER_NN_MIN_PARALLEL_WORK 65536u
+
+/*
+ * Lowers the work below which a node runs on the calling thread alone
+ * (never raises it above the default, which the scratch is sized for).
+ * Tests set 0 so that even their tiny nodes are split over the pool.
+ */
+void dager_nn_workspace_set_min_parallel_work(
+    dager_network_workspace *workspace, uint64_t work);
 
 #endif /* DAGER_NN_NETWORK_INTERNAL_H */

@@ -315,14 +315,19 @@ static void run_step(const dager_network *network,
       body = sigmoid_rows;
       break;
   }
-  if (body)
-    dager_thread_pool_run(workspace->pool, count, body, &run);
+  if (!body)
+    return;
+  if (step->work < workspace->min_parallel_work) {
+    body(&run, 0, count, 0);
+    return;
+  }
+  dager_thread_pool_run(workspace->pool, count, body, &run);
 }
 
 /*
  * Scratch per thread is sized for the biggest share of rows any thread can
  * get under the pool's split, which is the rows divided by the threads,
- * rounded up.
+ * rounded up, or all rows for a node that runs alone.
  */
 static int scratch_per_thread(const dager_network *network, uint32_t threads,
                               size_t *out) {
@@ -335,7 +340,9 @@ static int scratch_per_thread(const dager_network *network, uint32_t threads,
 
     if (step->op != DAGER_OP_CONV2D)
       continue;
-    rows = (step->window.out_h + threads - 1) / threads;
+    rows = step->work < DAGER_NN_MIN_PARALLEL_WORK
+               ? step->window.out_h
+               : (step->window.out_h + threads - 1) / threads;
     bytes = network->kernels->conv2d_scratch_size(&step->window, rows);
     if (bytes > largest)
       largest = bytes;
@@ -364,6 +371,7 @@ dager_status dager_network_workspace_create(const dager_network *network,
     goto out_of_memory;
   workspace->network = network;
   workspace->pool = pool;
+  workspace->min_parallel_work = DAGER_NN_MIN_PARALLEL_WORK;
 
   if (!scratch_per_thread(network, threads, &workspace->scratch_stride) ||
       !dager_size_multiply(workspace->scratch_stride, threads,
@@ -398,6 +406,13 @@ void dager_network_workspace_destroy(dager_network_workspace *workspace) {
 
 float *dager_network_input(dager_network_workspace *workspace) {
   return value_data(workspace, 0);
+}
+
+void dager_nn_workspace_set_min_parallel_work(
+    dager_network_workspace *workspace, uint64_t work) {
+  if (work > DAGER_NN_MIN_PARALLEL_WORK)
+    work = DAGER_NN_MIN_PARALLEL_WORK;
+  workspace->min_parallel_work = work;
 }
 
 void *dager_network_workspace_arena(dager_network_workspace *workspace) {

@@ -16,8 +16,8 @@
 typedef struct dager_thread_pool dager_thread_pool;
 
 /* Called for the half-open range [begin, end) by worker thread_index. */
-typedef void (*dager_parallel_body)(void *context, uint32_t begin,
-                                    uint32_t end, uint32_t thread_index);
+typedef void (*dager_parallel_body)(void *context, uint32_t begin, uint32_t end,
+                                    uint32_t thread_index);
 
 dager_status dager_thread_pool_create(uint32_t threads,
                                       dager_thread_pool **out);

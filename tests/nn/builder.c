@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "nn/network_internal.h"
 #include "nn/nn.h"
 #include "nn/thread_pool.h"
 
@@ -320,6 +321,8 @@ float *run_model(const dager_model *model, const dager_kernels *kernels,
   }
   assert_int_equal(dager_network_workspace_create(network, pool, &workspace),
                    DAGER_OK);
+  /* Split even the tiny nodes of these test models over the pool. */
+  dager_nn_workspace_set_min_parallel_work(workspace, 0);
   memset(dager_network_workspace_arena(workspace), poison,
          dager_network_arena_size(network));
 
