@@ -78,8 +78,9 @@ static dager_status infer_node(const dager_model *model, uint32_t index,
       }
       break;
     case DAGER_OP_ADD:
-    case DAGER_OP_CONCAT:
-      out.c = 0;
+    case DAGER_OP_CONCAT: {
+      uint64_t channels = 0;
+
       for (uint32_t i = 0; i < node->input_count; i++) {
         const dager_model_shape *other = &shapes[node->inputs[i]];
 
@@ -91,11 +92,13 @@ static dager_status infer_node(const dager_model *model, uint32_t index,
                             index, node->name, i, other->h, other->w, other->c,
                             in->h, in->w, in->c);
         }
-        out.c += other->c;
+        channels += other->c;
       }
-      if (node->op == DAGER_OP_ADD)
-        out.c = in->c;
+      if (channels > UINT32_MAX)
+        channels = UINT32_MAX;
+      out.c = node->op == DAGER_OP_ADD ? in->c : (uint32_t)channels;
       break;
+    }
     case DAGER_OP_PAD_CHANNELS:
       if (node->out_channels < in->c) {
         return dager_fail(INVALID,
@@ -122,7 +125,10 @@ static dager_status infer_node(const dager_model *model, uint32_t index,
                         residual->c, out.h, out.w, out.c);
     }
   }
-  if ((uint64_t)out.h * out.w * out.c > ((uint64_t)1 << 31)) {
+  /* Two steps, so that the product cannot wrap: every value so far is
+   * below 2^31 elements, and pads add at most 2 x 4096 per side. */
+  if ((uint64_t)out.h * out.w > ((uint64_t)1 << 31) ||
+      (uint64_t)out.h * out.w * out.c > ((uint64_t)1 << 31)) {
     return dager_fail(INVALID, "model: node %u (%s): output too large", index,
                       node->name);
   }
