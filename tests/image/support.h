@@ -40,6 +40,7 @@ const char *hostile_path(const char *name);
 /* Reads a whole file with malloc; NULL on failure. */
 uint8_t *read_whole_file(const char *path, size_t *size);
 
+/* CPU time of the calling thread, in milliseconds. */
 double now_milliseconds(void);
 
 /* A time limit of a release build, stretched for sanitizer builds. */
@@ -47,7 +48,7 @@ double now_milliseconds(void);
 #define IMAGE_TEST_TIME_FACTOR 1
 #endif
 #define TIME_LIMIT_MS(milliseconds) \
-  ((double)(milliseconds) * IMAGE_TEST_TIME_FACTOR)
+  ((double)(milliseconds)*IMAGE_TEST_TIME_FACTOR)
 
 /* Mean and largest absolute difference of two byte arrays. */
 double mean_abs_difference(const uint8_t *a, const uint8_t *b, size_t size,

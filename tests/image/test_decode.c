@@ -402,6 +402,45 @@ static void greyscale_progressive_and_cmyk_jpeg(void **state) {
   free(pattern);
 }
 
+static void tolerated_structure(void **state) {
+  dager_image *base = decode_plain("jpeg_base.jpg");
+  dager_image *image = decode_plain("jpeg_trailing_bytes.jpg");
+  (void)state;
+
+  assert_memory_equal(dager_image_pixels(image), dager_image_pixels(base),
+                      (size_t)HOSTILE_BASE_WIDTH * HOSTILE_BASE_HEIGHT * 3);
+  dager_image_destroy(image);
+  dager_image_destroy(base);
+
+  base = decode_plain("png_rgb_16x16.png");
+  image = decode_plain("png_split_idat.png");
+  assert_memory_equal(dager_image_pixels(image), dager_image_pixels(base),
+                      16 * 16 * 3);
+  dager_image_destroy(image);
+  dager_image_destroy(base);
+
+  if (hostile_have_libjpeg()) {
+    size_t size = 0;
+    uint8_t *bytes =
+        read_whole_file(hostile_path("jpeg_restart_markers.jpg"), &size);
+    int width = 0, height = 0, largest;
+    uint8_t *reference =
+        hostile_libjpeg_decode_rgb(bytes, size, &width, &height);
+    double mean;
+
+    assert_non_null(reference);
+    image = decode_plain("jpeg_restart_markers.jpg");
+    assert_int_equal(dager_image_width(image), width);
+    mean = mean_abs_difference(dager_image_pixels(image), reference,
+                               (size_t)width * height * 3, &largest);
+    if (mean > 1.0)
+      fail_msg("restart markers: mean difference %.2f", mean);
+    dager_image_destroy(image);
+    free(reference);
+    free(bytes);
+  }
+}
+
 static void one_pixel_images(void **state) {
   (void)state;
   expect_status("tiny_1x1.jpg", DAGER_OK);
@@ -592,6 +631,7 @@ int main(void) {
       cmocka_unit_test(exif_orientations_are_applied),
       cmocka_unit_test(malformed_exif_is_ignored),
       cmocka_unit_test(greyscale_progressive_and_cmyk_jpeg),
+      cmocka_unit_test(tolerated_structure),
       cmocka_unit_test(one_pixel_images),
       cmocka_unit_test(max_pixels_is_honoured),
       cmocka_unit_test(allocation_failures_are_clean),

@@ -651,7 +651,7 @@ int hostile_exif_payload(hostile_buffer *out, int big_endian, int value) {
 static int libjpeg_encode(uint8_t *pixels, int width, int height,
                           int components, J_COLOR_SPACE input,
                           J_COLOR_SPACE stored, int progressive,
-                          hostile_buffer *out) {
+                          int restart_rows, hostile_buffer *out) {
   struct jpeg_compress_struct compress;
   struct jpeg_error_mgr errors;
   unsigned char *memory = NULL;
@@ -670,6 +670,7 @@ static int libjpeg_encode(uint8_t *pixels, int width, int height,
   jpeg_set_quality(&compress, 92, TRUE);
   if (progressive)
     jpeg_simple_progression(&compress);
+  compress.restart_in_rows = restart_rows;
   jpeg_start_compress(&compress, TRUE);
   while (compress.next_scanline < compress.image_height) {
     JSAMPROW row = pixels + (size_t)compress.next_scanline * width * components;
@@ -893,6 +894,11 @@ static void write_jpeg_cases(writer_state *state) {
   emit(state, "jpeg_trunc_half.jpg", base.bytes, sos + (base.size - sos) / 2);
   emit(state, "jpeg_no_eoi.jpg", base.bytes, base.size - 2);
 
+  /* Bytes after EOI are not part of the image and are ignored. */
+  ok = buffer_copy(&out, base.bytes, base.size) &&
+       buffer_append(&out, "trailing bytes after the end of the image", 41);
+  emit_buffer(state, "jpeg_trailing_bytes.jpg", ok, &out);
+
   /* Headers and a scan marker but no entropy data at all, then EOI. */
   ok = buffer_copy(&out, base.bytes, sos) && buffer_byte(&out, 0xFF) &&
        buffer_byte(&out, 0xD9);
@@ -1011,14 +1017,28 @@ static void write_jpeg_cases(writer_state *state) {
           ink[3] = 255;
         }
       }
-      ok = libjpeg_encode(grey, w, h, 1, JCS_GRAYSCALE, JCS_GRAYSCALE, 0, &out);
+      ok = libjpeg_encode(grey, w, h, 1, JCS_GRAYSCALE, JCS_GRAYSCALE, 0, 0,
+                          &out);
       emit_buffer(state, "jpeg_gray.jpg", ok, &out);
-      ok = libjpeg_encode(grey, w, h, 1, JCS_GRAYSCALE, JCS_GRAYSCALE, 1, &out);
+      ok = libjpeg_encode(grey, w, h, 1, JCS_GRAYSCALE, JCS_GRAYSCALE, 1, 0,
+                          &out);
       emit_buffer(state, "jpeg_gray_progressive.jpg", ok, &out);
-      ok = libjpeg_encode(cmyk, w, h, 4, JCS_CMYK, JCS_CMYK, 0, &out);
+      ok = libjpeg_encode(cmyk, w, h, 4, JCS_CMYK, JCS_CMYK, 0, 0, &out);
       emit_buffer(state, "jpeg_cmyk_adobe.jpg", ok, &out);
-      ok = libjpeg_encode(cmyk, w, h, 4, JCS_CMYK, JCS_YCCK, 0, &out);
+      ok = libjpeg_encode(cmyk, w, h, 4, JCS_CMYK, JCS_YCCK, 0, 0, &out);
       emit_buffer(state, "jpeg_ycck_adobe.jpg", ok, &out);
+      {
+        /* Restart markers after every MCU row: RSTn inside scan data. */
+        uint8_t *rgb = malloc((size_t)w * h * 3);
+
+        ok = rgb != NULL;
+        for (size_t i = 0; ok && i < (size_t)w * h; i++) {
+          memcpy(rgb + i * 3, cmyk + i * 4, 3);
+        }
+        ok = ok && libjpeg_encode(rgb, w, h, 3, JCS_RGB, JCS_YCbCr, 0, 1, &out);
+        emit_buffer(state, "jpeg_restart_markers.jpg", ok, &out);
+        free(rgb);
+      }
       ok = libjpeg_make_progressive(&base, &out);
       emit_buffer(state, "jpeg_progressive.jpg", ok, &out);
       if (ok) {
@@ -1103,6 +1123,28 @@ static void write_png_cases(writer_state *state) {
     size_t idat_crc = out.size - 12 - 4;
 
     emit(state, "png_no_iend.png", out.bytes, out.size - 12);
+
+    /* The same image with its zlib stream split over many IDAT chunks and
+     * a text chunk whose CRC is wrong (ancillary: ignored). */
+    {
+      hostile_buffer split = {0};
+      static const uint8_t text[] = "Comment\0made by make-hostile-inputs";
+      size_t done = 0;
+
+      ok = png_signature(&split) && png_header(&split, 16, 16, 8, 2, 0) &&
+           png_chunk(&split, "tEXt", text, sizeof text - 1);
+      if (ok)
+        split.bytes[split.size - 1] ^= 0x01;
+      while (ok && done < compressed.size) {
+        size_t piece = compressed.size - done < 7 ? compressed.size - done : 7;
+
+        ok = png_chunk(&split, "IDAT", compressed.bytes + done, piece);
+        done += piece;
+      }
+      ok = ok && png_chunk(&split, "IEND", NULL, 0);
+      emit_buffer(state, "png_split_idat.png", ok, &split);
+      hostile_buffer_free(&split);
+    }
     emit(state, "png_trunc_half.png", out.bytes, out.size / 2);
     if (buffer_copy(&copy, out.bytes, out.size)) {
       copy.bytes[idat_crc] ^= 0x5A;
