@@ -20,6 +20,7 @@
 #include "kernels/kernels.h"
 #include "kernels/scalar/scalar.h"
 #include "model/model.h"
+#include "nn/network_internal.h"
 #include "nn/nn.h"
 #include "nn/thread_pool.h"
 
@@ -131,6 +132,26 @@ static void check_model_file(const char *file, const expected_output *outputs,
       fail_msg("%s: %s is %ux%ux%u, expected %ux%ux%u", file, outputs[i].name,
                s.h, s.w, s.c, outputs[i].h, outputs[i].w, outputs[i].c);
     }
+  }
+  /* The plan should come close to the bound no plan can beat: the most
+   * bytes of values live at any one step (greedy by size reaches it on
+   * all seven face networks). */
+  size_t bound = 0;
+  for (uint32_t step = 0; step <= network->step_count + 1; step++) {
+    size_t live = 0;
+    for (uint32_t v = 0; v < network->value_count; v++) {
+      const dager_nn_value *value = &network->values[v];
+      if (value->written && value->first_step <= step &&
+          step <= value->last_step) {
+        live += value->elements * sizeof(float);
+      }
+    }
+    if (live > bound)
+      bound = live;
+  }
+  if (dager_network_arena_size(network) > bound + bound / 10 + 4096) {
+    fail_msg("%s: arena %zu bytes, live values need only %zu", file,
+             dager_network_arena_size(network), bound);
   }
   printf("%s: %llu MACs, arena %zu bytes\n", file,
          (unsigned long long)dager_network_mac_count(network),
