@@ -225,7 +225,8 @@ async function main() {
       const o = { file, shape: out.shape, max_abs: scale,
         wasm_rerun_max_abs_diff: rerun };
       if (cpu) {
-        const diff = maxAbsDiff(out.data, cpu[network.model].outputs[name].data);
+        const diff = maxAbsDiff(out.data,
+          cpu[network.model].outputs[name].data);
         o.cpu_max_abs_diff = diff;
         o.cpu_relative_diff = scale > 0 ? diff / scale : diff;
       }
