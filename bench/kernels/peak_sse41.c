@@ -1,8 +1,9 @@
 /*
- * The FP32 peak of one core for SSE4.1 (no FMA: a multiply and an add per lane, on separate ports): twelve independent
- * multiply-add chains, more than the latency times the number of ports,
- * so the loop is bound by throughput alone. Returns the flops done and
- * stores a value derived from the results so nothing is optimised away.
+ * The FP32 peak of one core for SSE4.1 (no FMA: a multiply and an add per lane,
+ * on separate ports): twelve independent multiply-add chains, more than the
+ * latency times the number of ports, so the loop is bound by throughput alone.
+ * Returns the flops done and stores a value derived from the results so nothing
+ * is optimised away.
  */
 #include <smmintrin.h>
 #include <stdint.h>
