@@ -6,6 +6,7 @@
  * match the naive result within float rounding.
  */
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +21,7 @@
 #include "kernels/kernels.h"
 #include "kernels/scalar/scalar.h"
 #include "nn/nn.h"
+#include "nn/thread_pool.h"
 
 static dager_kernels scalar_table;
 
@@ -631,6 +633,89 @@ static void network_queries(void **state) {
   builder_free(&b);
 }
 
+typedef struct concurrent_run {
+  const dager_network *network;
+  const float *input;
+  size_t input_count;
+  float result[16];
+  int status;
+} concurrent_run;
+
+/* Each caller thread has its own workspace and pool; the network is
+ * shared and only read. */
+static void *run_concurrently(void *argument) {
+  concurrent_run *run = argument;
+  dager_thread_pool *pool = NULL;
+  dager_network_workspace *workspace = NULL;
+
+  run->status = (int)dager_thread_pool_create(2, &pool);
+  if (run->status == DAGER_OK) {
+    run->status =
+        (int)dager_network_workspace_create(run->network, pool, &workspace);
+  }
+  for (int i = 0; run->status == DAGER_OK && i < 20; i++) {
+    memcpy(dager_network_input(workspace), run->input,
+           run->input_count * sizeof(float));
+    run->status = (int)dager_network_run(run->network, workspace);
+    memcpy(run->result, dager_network_output(workspace, 0), sizeof run->result);
+  }
+  dager_network_workspace_destroy(workspace);
+  dager_thread_pool_destroy(pool);
+  return NULL;
+}
+
+static void shared_network_runs_concurrently(void **state) {
+  builder b;
+  dager_network *network = NULL;
+  concurrent_run runs[3];
+  pthread_t threads[3];
+
+  (void)state;
+  builder_init(&b, 20, 18, 3, 81);
+  uint32_t f = builder_tensor4(&b, 3, 3, 3, 16);
+  dager_model_node *conv = builder_node1(&b, DAGER_OP_CONV2D, 0);
+  conv->kernel_h = conv->kernel_w = 3;
+  conv->stride_h = conv->stride_w = 2;
+  conv->weight_count = 1;
+  conv->weights[0] = f;
+  conv->activation = DAGER_ACTIVATION_RELU;
+  dager_model_node *pool =
+      builder_node1(&b, DAGER_OP_GLOBAL_AVERAGE_POOL, conv->output);
+  builder_output(&b, pool->output, "y");
+  float *input = random_input(&b);
+  assert_int_equal(dager_network_create(&b.model, NULL, &network), DAGER_OK);
+
+  for (int i = 0; i < 3; i++) {
+    runs[i] = (concurrent_run){network, input, 20 * 18 * 3, {0}, -1};
+    assert_int_equal(
+        pthread_create(&threads[i], NULL, run_concurrently, &runs[i]), 0);
+  }
+  for (int i = 0; i < 3; i++) {
+    assert_int_equal(pthread_join(threads[i], NULL), 0);
+    assert_int_equal(runs[i].status, DAGER_OK);
+    assert_memory_equal(runs[i].result, runs[0].result, sizeof runs[0].result);
+  }
+
+  naive_tensor x = naive_copy(input, 20, 18, 3);
+  naive_tensor y =
+      naive_conv(&x, builder_data(&b, f), 3, 3, 16, conv, NULL, NULL);
+  float expected[16];
+  for (int c = 0; c < 16; c++) {
+    double sum = 0;
+    for (size_t p = 0; p < (size_t)y.h * y.w; p++) {
+      sum += (double)y.data[p * 16 + c];
+    }
+    expected[c] = (float)(sum / (double)(y.h * y.w));
+  }
+  assert_close(runs[0].result, expected, 16, 1e-4, 1e-3, "concurrent");
+
+  naive_free(&x);
+  naive_free(&y);
+  free(input);
+  dager_network_destroy(network);
+  builder_free(&b);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(convolution_shapes),
@@ -644,6 +729,7 @@ int main(void) {
       cmocka_unit_test(fully_connected_and_softmax),
       cmocka_unit_test(combined_network),
       cmocka_unit_test(network_queries),
+      cmocka_unit_test(shared_network_runs_concurrently),
   };
   return cmocka_run_group_tests_name("nn ops", tests, setup, NULL);
 }
