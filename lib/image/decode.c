@@ -245,7 +245,10 @@ static dager_status jpeg_inspect(const uint8_t *data, size_t size,
         return dager_fail(DAGER_ERROR_CORRUPT_IMAGE,
                           "JPEG scan comes before any Huffman table");
       }
-      scans++;
+      if (++scans > DAGER_IMAGE_MAX_JPEG_SCANS) {
+        return dager_fail(DAGER_ERROR_UNSUPPORTED_FORMAT,
+                          "JPEG has more than %d scans", scans - 1);
+      }
       position = jpeg_skip_entropy_data(data, size, position);
       if (position >= size)
         return jpeg_truncated("inside scan data");

@@ -20,6 +20,12 @@
  * only come from hostile or broken headers. */
 #define DAGER_IMAGE_MAX_SIDE (1 << 24)
 
+/* Most scans a JPEG may have. Each progressive scan makes the decoder
+ * visit every block again, so a small file with thousands of scans over a
+ * large frame takes minutes (a decompression-time bomb); encoders write
+ * about 10, mozjpeg's most thorough settings a few dozen. */
+#define DAGER_IMAGE_MAX_JPEG_SCANS 100
+
 /* Ceiling on max_pixels, whatever the caller asks: 2^28 pixels of 16-bit
  * RGBA stay below 2^31 bytes, the range of stb_image's int sizes. */
 #define DAGER_IMAGE_MAX_DECODE_PIXELS (1u << 28)
@@ -83,7 +89,8 @@ typedef struct dager_image_info {
  * - JPEG: the marker structure from SOI to EOI, with a frame header (SOF0,
  *   SOF1 or SOF2, 8-bit, 1/3/4 components), Huffman tables before the first
  *   scan, at least one scan and an EOI after the entropy-coded data.
- *   Arithmetic coding, lossless, hierarchical and 12-bit JPEGs are
+ *   Arithmetic coding, lossless, hierarchical and 12-bit JPEGs, and JPEGs
+ *   of more than DAGER_IMAGE_MAX_JPEG_SCANS scans, are
  *   DAGER_ERROR_UNSUPPORTED_FORMAT; anything cut short or out of order is
  *   DAGER_ERROR_CORRUPT_IMAGE. The EXIF orientation is read from the first
  *   APP1 Exif segment before the first scan;

@@ -120,6 +120,7 @@ static void unsupported_jpeg_variants(void **state) {
   (void)state;
   expect_status("jpeg_12bit.jpg", DAGER_ERROR_UNSUPPORTED_FORMAT);
   expect_status("jpeg_arithmetic.jpg", DAGER_ERROR_UNSUPPORTED_FORMAT);
+  expect_status("jpeg_101_scans.jpg", DAGER_ERROR_UNSUPPORTED_FORMAT);
 }
 
 static void bombs_are_refused_from_the_header(void **state) {

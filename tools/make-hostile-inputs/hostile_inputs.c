@@ -894,6 +894,14 @@ static void write_jpeg_cases(writer_state *state) {
   emit(state, "jpeg_trunc_half.jpg", base.bytes, sos + (base.size - sos) / 2);
   emit(state, "jpeg_no_eoi.jpg", base.bytes, base.size - 2);
 
+  /* A decompression-time bomb's shape: the scan repeated 101 times. */
+  ok = buffer_copy(&out, base.bytes, sos);
+  for (int i = 0; ok && i < 101; i++) {
+    ok = buffer_append(&out, base.bytes + sos, base.size - 2 - sos);
+  }
+  ok = ok && buffer_append(&out, base.bytes + base.size - 2, 2);
+  emit_buffer(state, "jpeg_101_scans.jpg", ok, &out);
+
   /* Bytes after EOI are not part of the image and are ignored. */
   ok = buffer_copy(&out, base.bytes, base.size) &&
        buffer_append(&out, "trailing bytes after the end of the image", 41);
