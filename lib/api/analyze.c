@@ -300,6 +300,16 @@ static dager_status find_landmarks(dager_session *session,
       output(session, DAGER_API_LANDMARKS, engine->landmarks_output), input.w,
       crop, face->x, face->y, &face->landmarks[0][0]);
   face->has_landmarks = 1;
+
+  /* A detector box often stops at the edge that cuts a face; landmarks
+   * placed outside the image tell that the face goes on past it. */
+  for (int i = 0; i < DAGER_LANDMARK_COUNT; i++) {
+    if (face->landmarks[i][0] < 0.0f || face->landmarks[i][1] < 0.0f ||
+        face->landmarks[i][0] > (float)image->width ||
+        face->landmarks[i][1] > (float)image->height) {
+      face->cut_by_border = 1;
+    }
+  }
   return DAGER_OK;
 }
 
