@@ -449,6 +449,15 @@ static void test_cycle_from_writer(void **state) {
   dager_mem_free(bytes);
 }
 
+/* The published check value of CRC-64/XZ, and the tail loop. */
+static void test_checksum(void **state) {
+  (void)state;
+  assert_true(dager_format_checksum("123456789", 9) == 0x995DC9BBDF1939FAu);
+  assert_true(dager_format_checksum("", 0) == 0);
+  assert_true(dager_format_checksum("12345678", 8) !=
+              dager_format_checksum("12345679", 8));
+}
+
 static void test_header(void **state) {
   uint8_t *copy = copy_of(model_size);
 
@@ -603,6 +612,7 @@ int main(void) {
       cmocka_unit_test(test_bad_nodes),
       cmocka_unit_test(test_graph_order),
       cmocka_unit_test(test_cycle_from_writer),
+      cmocka_unit_test(test_checksum),
       cmocka_unit_test(test_header),
       cmocka_unit_test(test_metadata),
       cmocka_unit_test(test_allocation_failures),
