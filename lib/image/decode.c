@@ -482,6 +482,11 @@ dager_status dager_image_decode(const uint8_t *data, size_t size,
   status = dager_image_inspect(data, size, max_pixels, &info);
   if (status != DAGER_OK)
     return status;
+  /* stb_image takes an int length. */
+  if (size > INT32_MAX) {
+    return dager_fail(DAGER_ERROR_IMAGE_TOO_LARGE,
+                      "%zu bytes of encoded image, more than 2 GiB", size);
+  }
 
   switch (dager_image_stb_decode(data, size, info.bits_per_sample == 16,
                                  decoder_budget(&info, size), &pixels, &width,

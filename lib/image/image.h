@@ -110,7 +110,8 @@ dager_status dager_image_inspect(const uint8_t *data, size_t size,
  * channel layout to RGB8 (grey expanded, 16-bit samples to their high
  * byte, palette expanded, alpha dropped, CMYK/YCCK converted by stb_image
  * from Adobe's inverted convention) and applies the EXIF orientation.
- * Errors: those of dager_image_inspect, DAGER_ERROR_CORRUPT_IMAGE when the
+ * Errors: those of dager_image_inspect, DAGER_ERROR_IMAGE_TOO_LARGE for
+ * more than 2 GiB of encoded data, DAGER_ERROR_CORRUPT_IMAGE when the
  * decoder fails, DAGER_ERROR_OUT_OF_MEMORY, DAGER_ERROR_INVALID_ARGUMENT.
  */
 dager_status dager_image_decode(const uint8_t *data, size_t size,
