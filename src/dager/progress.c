@@ -53,13 +53,6 @@ void cli_progress_format(char *line, size_t line_size, size_t done,
            left);
 }
 
-void cli_progress_start(cli_progress *progress, FILE *stream, size_t total) {
-  memset(progress, 0, sizeof(*progress));
-  progress->stream = stream;
-  progress->total = total;
-  progress->start_seconds = now_seconds();
-}
-
 static void draw(cli_progress *progress, double now) {
   char line[128];
   cli_progress_format(line, sizeof(line), progress->done, progress->total,
@@ -69,6 +62,18 @@ static void draw(cli_progress *progress, double now) {
   fflush(progress->stream);
   progress->last_draw_seconds = now;
   progress->visible = 1;
+}
+
+void cli_progress_start(cli_progress *progress, FILE *stream, size_t total) {
+  memset(progress, 0, sizeof(*progress));
+  progress->stream = stream;
+  progress->total = total;
+  progress->start_seconds = now_seconds();
+  /* Drawn at once: the first image, which also waits for the models to
+   * load, is the slowest. */
+  if (stream) {
+    draw(progress, progress->start_seconds);
+  }
 }
 
 void cli_progress_advance(cli_progress *progress) {
