@@ -66,6 +66,7 @@ enum {
   MARKER_EOI = 0xD9,
   MARKER_SOS = 0xDA,
   MARKER_APP1 = 0xE1,
+  MARKER_APP14 = 0xEE,
   MARKER_TEM = 0x01
 };
 
@@ -156,6 +157,7 @@ static dager_status jpeg_inspect(const uint8_t *data, size_t size,
   int have_huffman = 0;
   int scans = 0;
   int have_exif = 0;
+  int adobe_transform = -1;
 
   info->format = DAGER_IMAGE_FORMAT_JPEG;
   info->orientation = 1;
@@ -236,6 +238,10 @@ static dager_status jpeg_inspect(const uint8_t *data, size_t size,
           DAGER_EXIF_FOUND) {
         info->orientation = orientation;
       }
+    } else if (marker == MARKER_APP14 && length >= 12 &&
+               memcmp(segment, "Adobe\0", 6) == 0) {
+      /* Read where stb_image reads it: after the tag, version and flags. */
+      adobe_transform = segment[11];
     } else if (marker == MARKER_SOS) {
       if (!have_frame) {
         return dager_fail(DAGER_ERROR_CORRUPT_IMAGE,
@@ -262,6 +268,14 @@ static dager_status jpeg_inspect(const uint8_t *data, size_t size,
   if (scans == 0) {
     return dager_fail(DAGER_ERROR_CORRUPT_IMAGE,
                       "JPEG ends without any scan data");
+  }
+  /* Four components are CMYK (Adobe transform 0) or YCCK (2); without
+   * that marker their meaning is a guess, and stb_image would return
+   * wrong colours rather than fail. */
+  if (info->channels == 4 && adobe_transform != 0 && adobe_transform != 2) {
+    return dager_fail(DAGER_ERROR_UNSUPPORTED_FORMAT,
+                      "4-component JPEG without an Adobe CMYK or YCCK "
+                      "marker: unknown colour space");
   }
   return DAGER_OK;
 }

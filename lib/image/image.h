@@ -89,8 +89,9 @@ typedef struct dager_image_info {
  * - JPEG: the marker structure from SOI to EOI, with a frame header (SOF0,
  *   SOF1 or SOF2, 8-bit, 1/3/4 components), Huffman tables before the first
  *   scan, at least one scan and an EOI after the entropy-coded data.
- *   Arithmetic coding, lossless, hierarchical and 12-bit JPEGs, and JPEGs
- *   of more than DAGER_IMAGE_MAX_JPEG_SCANS scans, are
+ *   Arithmetic coding, lossless, hierarchical and 12-bit JPEGs, JPEGs of
+ *   more than DAGER_IMAGE_MAX_JPEG_SCANS scans, and 4-component JPEGs
+ *   without an Adobe APP14 marker saying CMYK or YCCK are
  *   DAGER_ERROR_UNSUPPORTED_FORMAT; anything cut short or out of order is
  *   DAGER_ERROR_CORRUPT_IMAGE. The EXIF orientation is read from the first
  *   APP1 Exif segment before the first scan;

@@ -121,6 +121,9 @@ static void unsupported_jpeg_variants(void **state) {
   expect_status("jpeg_12bit.jpg", DAGER_ERROR_UNSUPPORTED_FORMAT);
   expect_status("jpeg_arithmetic.jpg", DAGER_ERROR_UNSUPPORTED_FORMAT);
   expect_status("jpeg_101_scans.jpg", DAGER_ERROR_UNSUPPORTED_FORMAT);
+  if (hostile_have_libjpeg()) {
+    expect_status("jpeg_cmyk_no_adobe.jpg", DAGER_ERROR_UNSUPPORTED_FORMAT);
+  }
 }
 
 static void bombs_are_refused_from_the_header(void **state) {

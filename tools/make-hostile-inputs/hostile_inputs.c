@@ -651,7 +651,8 @@ int hostile_exif_payload(hostile_buffer *out, int big_endian, int value) {
 static int libjpeg_encode(uint8_t *pixels, int width, int height,
                           int components, J_COLOR_SPACE input,
                           J_COLOR_SPACE stored, int progressive,
-                          int restart_rows, hostile_buffer *out) {
+                          int restart_rows, int adobe_marker,
+                          hostile_buffer *out) {
   struct jpeg_compress_struct compress;
   struct jpeg_error_mgr errors;
   unsigned char *memory = NULL;
@@ -671,6 +672,8 @@ static int libjpeg_encode(uint8_t *pixels, int width, int height,
   if (progressive)
     jpeg_simple_progression(&compress);
   compress.restart_in_rows = restart_rows;
+  if (!adobe_marker)
+    compress.write_Adobe_marker = FALSE;
   jpeg_start_compress(&compress, TRUE);
   while (compress.next_scanline < compress.image_height) {
     JSAMPROW row = pixels + (size_t)compress.next_scanline * width * components;
@@ -1025,15 +1028,17 @@ static void write_jpeg_cases(writer_state *state) {
           ink[3] = 255;
         }
       }
-      ok = libjpeg_encode(grey, w, h, 1, JCS_GRAYSCALE, JCS_GRAYSCALE, 0, 0,
+      ok = libjpeg_encode(grey, w, h, 1, JCS_GRAYSCALE, JCS_GRAYSCALE, 0, 0, 1,
                           &out);
       emit_buffer(state, "jpeg_gray.jpg", ok, &out);
-      ok = libjpeg_encode(grey, w, h, 1, JCS_GRAYSCALE, JCS_GRAYSCALE, 1, 0,
+      ok = libjpeg_encode(grey, w, h, 1, JCS_GRAYSCALE, JCS_GRAYSCALE, 1, 0, 1,
                           &out);
       emit_buffer(state, "jpeg_gray_progressive.jpg", ok, &out);
-      ok = libjpeg_encode(cmyk, w, h, 4, JCS_CMYK, JCS_CMYK, 0, 0, &out);
+      ok = libjpeg_encode(cmyk, w, h, 4, JCS_CMYK, JCS_CMYK, 0, 0, 1, &out);
       emit_buffer(state, "jpeg_cmyk_adobe.jpg", ok, &out);
-      ok = libjpeg_encode(cmyk, w, h, 4, JCS_CMYK, JCS_YCCK, 0, 0, &out);
+      ok = libjpeg_encode(cmyk, w, h, 4, JCS_CMYK, JCS_CMYK, 0, 0, 0, &out);
+      emit_buffer(state, "jpeg_cmyk_no_adobe.jpg", ok, &out);
+      ok = libjpeg_encode(cmyk, w, h, 4, JCS_CMYK, JCS_YCCK, 0, 0, 1, &out);
       emit_buffer(state, "jpeg_ycck_adobe.jpg", ok, &out);
       {
         /* Restart markers after every MCU row: RSTn inside scan data. */
@@ -1043,7 +1048,8 @@ static void write_jpeg_cases(writer_state *state) {
         for (size_t i = 0; ok && i < (size_t)w * h; i++) {
           memcpy(rgb + i * 3, cmyk + i * 4, 3);
         }
-        ok = ok && libjpeg_encode(rgb, w, h, 3, JCS_RGB, JCS_YCbCr, 0, 1, &out);
+        ok = ok &&
+             libjpeg_encode(rgb, w, h, 3, JCS_RGB, JCS_YCbCr, 0, 1, 1, &out);
         emit_buffer(state, "jpeg_restart_markers.jpg", ok, &out);
         free(rgb);
       }
