@@ -7,7 +7,9 @@
  * ISA's peak, i.e. the machine's), and for the memory-bound layers
  * (depthwise, pooling) the bytes moved per second against a memcpy
  * bandwidth measured the same way. Threads split rows through the
- * runtime's own thread pool, as a network run does.
+ * runtime's own thread pool, as a network run does. When built with
+ * Debian's libxnnpack-dev, the same layers also run through XNNPACK and
+ * the ratio of its time to ours is printed (above 1: we are faster).
  *
  *   bench_kernels [--isa NAME] [--threads N] [--time SECONDS]
  *                 [--filter TEXT] [--markdown]
@@ -22,6 +24,12 @@
 #include "kernels/kernels.h"
 #include "nn/thread_pool.h"
 #include "peak.h"
+
+#if defined(DAGER_BENCH_XNNPACK)
+#include <math.h>
+#include <pthreadpool.h>
+#include <xnnpack.h>
+#endif
 
 typedef enum layer_kind {
   LAYER_CONV,
@@ -239,23 +247,29 @@ static void run_range(void *context, uint32_t begin, uint32_t end,
   }
 }
 
-static void run_once(prepared *p, dager_thread_pool *pool) {
+typedef struct ours_call {
+  prepared *p;
+  dager_thread_pool *pool;
+} ours_call;
+
+static void run_ours(void *context) {
+  ours_call *c = context;
   const uint32_t count =
-      p->l->kind == LAYER_FULLY_CONNECTED ? p->l->out_c : p->w.out_h;
-  dager_thread_pool_run(pool, count, run_range, p);
+      c->p->l->kind == LAYER_FULLY_CONNECTED ? c->p->l->out_c : c->p->w.out_h;
+  dager_thread_pool_run(c->pool, count, run_range, c->p);
 }
 
 /* Best mean time per call over five batches of at least min_time/5. */
-static double time_per_call(prepared *p, dager_thread_pool *pool,
+static double time_per_call(void (*call)(void *), void *context,
                             double min_time) {
   double best = 1e30;
   uint64_t calls = 1;
 
-  run_once(p, pool);
+  call(context);
   for (;;) {
     const double start = now_seconds();
     for (uint64_t i = 0; i < calls; i++)
-      run_once(p, pool);
+      call(context);
     const double spent = now_seconds() - start;
     if (spent >= min_time / 5 || calls >= (1u << 30))
       break;
@@ -264,13 +278,92 @@ static double time_per_call(prepared *p, dager_thread_pool *pool,
   for (int batch = 0; batch < 5; batch++) {
     const double start = now_seconds();
     for (uint64_t i = 0; i < calls; i++)
-      run_once(p, pool);
+      call(context);
     const double per_call = (now_seconds() - start) / (double)calls;
     if (per_call < best)
       best = per_call;
   }
   return best;
 }
+
+#if defined(DAGER_BENCH_XNNPACK)
+/*
+ * The same layer through Debian's XNNPACK (libxnnpack-dev), when the
+ * benchmark was built with it: same input, bias and ReLU, weights packed
+ * by XNNPACK at operator creation, its own pthreadpool of as many
+ * threads. Returns the time per call, or 0 when XNNPACK refused the layer.
+ */
+typedef struct xnnpack_call {
+  xnn_operator_t op;
+  pthreadpool_t pool;
+} xnnpack_call;
+
+static void run_xnnpack(void *context) {
+  xnnpack_call *c = context;
+  xnn_run_operator(c->op, c->pool);
+}
+
+static double time_xnnpack(prepared *p, uint32_t threads, double min_time) {
+  const dager_window *w = &p->w;
+  const size_t taps = (size_t)w->kernel_h * w->kernel_w;
+  const size_t weights = p->l->kind == LAYER_DEPTHWISE ? taps * w->in_c
+                         : p->l->kind == LAYER_FULLY_CONNECTED
+                             ? (size_t)p->l->in_c * p->l->out_c
+                             : taps * w->in_c * w->out_c;
+  float *kernel = aligned_floats(weights);
+  xnnpack_call c = {NULL, threads > 1 ? pthreadpool_create(threads) : NULL};
+  enum xnn_status status = xnn_status_invalid_parameter;
+  double seconds = 0.0;
+
+  fill(kernel, weights, 3);
+  switch (p->l->kind) {
+    case LAYER_CONV:
+      status = xnn_create_convolution2d_nhwc_f32(
+          w->pad_top, w->pad_right, w->pad_bottom, w->pad_left, w->kernel_h,
+          w->kernel_w, w->stride_h, w->stride_w, 1, 1, 1, w->in_c, w->out_c,
+          w->in_c, w->out_c, kernel, p->bias, 0.0f, INFINITY, 0, &c.op);
+      if (status == xnn_status_success)
+        status = xnn_setup_convolution2d_nhwc_f32(c.op, 1, w->in_h, w->in_w,
+                                                  p->input, p->output, c.pool);
+      break;
+    case LAYER_DEPTHWISE:
+      status = xnn_create_convolution2d_nhwc_f32(
+          w->pad_top, w->pad_right, w->pad_bottom, w->pad_left, w->kernel_h,
+          w->kernel_w, w->stride_h, w->stride_w, 1, 1, w->in_c, 1, 1, w->in_c,
+          w->in_c, kernel, p->bias, 0.0f, INFINITY,
+          XNN_FLAG_DEPTHWISE_CONVOLUTION, &c.op);
+      if (status == xnn_status_success)
+        status = xnn_setup_convolution2d_nhwc_f32(c.op, 1, w->in_h, w->in_w,
+                                                  p->input, p->output, c.pool);
+      break;
+    case LAYER_MAX_POOL:
+      status = xnn_create_max_pooling2d_nhwc_f32(
+          w->pad_top, w->pad_right, w->pad_bottom, w->pad_left, w->kernel_h,
+          w->kernel_w, w->stride_h, w->stride_w, 1, 1, w->in_c, w->in_c,
+          w->in_c, -INFINITY, INFINITY, 0, &c.op);
+      if (status == xnn_status_success)
+        status = xnn_setup_max_pooling2d_nhwc_f32(c.op, 1, w->in_h, w->in_w,
+                                                  p->input, p->output, c.pool);
+      break;
+    case LAYER_FULLY_CONNECTED:
+      status = xnn_create_fully_connected_nc_f32(
+          p->l->in_c, p->l->out_c, p->l->in_c, p->l->out_c, kernel, p->bias,
+          0.0f, INFINITY, 0, &c.op);
+      if (status == xnn_status_success)
+        status = xnn_setup_fully_connected_nc_f32(c.op, 1, p->input, p->output,
+                                                  c.pool);
+      break;
+  }
+  free(kernel);
+  if (status == xnn_status_success)
+    seconds = time_per_call(run_xnnpack, &c, min_time);
+  if (c.op)
+    xnn_delete_operator(c.op);
+  if (c.pool)
+    pthreadpool_destroy(c.pool);
+  return seconds;
+}
+#endif
 
 /* ---- peak and bandwidth */
 
@@ -407,6 +500,12 @@ int main(int argc, char **argv) {
     }
   }
 
+#if defined(DAGER_BENCH_XNNPACK)
+  if (xnn_initialize(NULL) != xnn_status_success) {
+    fprintf(stderr, "bench_kernels: xnn_initialize failed\n");
+    return 1;
+  }
+#endif
   dager_thread_pool *pools[2] = {NULL, NULL};
   for (unsigned t = 0; t < thread_variants; t++) {
     if (dager_thread_pool_create(thread_counts[t], &pools[t]) != DAGER_OK) {
@@ -439,11 +538,12 @@ int main(int argc, char **argv) {
   if (markdown) {
     printf(
         "\n| network | layer | isa | threads | us/call | GFLOP/s | "
-        "%% of peak | GB/s |\n");
-    printf("|---|---|---|---|---:|---:|---:|---:|\n");
+        "%% of peak | GB/s | XNNPACK us/call | XNNPACK / ours |\n");
+    printf("|---|---|---|---|---:|---:|---:|---:|---:|---:|\n");
   } else {
-    printf("\n%-9s %-28s %-7s %3s %11s %9s %9s %8s\n", "network", "layer",
-           "isa", "thr", "us/call", "GFLOP/s", "%peak", "GB/s");
+    printf("\n%-9s %-28s %-7s %3s %11s %9s %9s %8s %11s %7s\n", "network",
+           "layer", "isa", "thr", "us/call", "GFLOP/s", "%peak", "GB/s",
+           "xnnpack us", "xnn/us");
   }
   for (size_t i = 0; i < sizeof(layers) / sizeof(layers[0]); i++) {
     const layer *l = &layers[i];
@@ -453,23 +553,40 @@ int main(int argc, char **argv) {
       const dager_kernels *k = dager_kernels_for_isa((dager_isa)isa);
       if (!k || (only_isa && strcmp(only_isa, k->name) != 0))
         continue;
+      /* XNNPACK picks its own ISA, so it is timed once per layer, on the
+       * row of the best table. */
+      const int with_xnnpack = k == dager_kernels_best();
+      (void)with_xnnpack;
       for (unsigned t = 0; t < thread_variants; t++) {
         prepared p;
         prepare(&p, l, k, thread_counts[t]);
         bench_clock =
             thread_counts[t] == 1 ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC;
-        const double seconds = time_per_call(&p, pools[t], min_time);
+        ours_call call = {&p, pools[t]};
+        const double seconds = time_per_call(run_ours, &call, min_time);
+        double xnnpack = 0.0;
+#if defined(DAGER_BENCH_XNNPACK)
+        if (with_xnnpack)
+          xnnpack = time_xnnpack(&p, thread_counts[t], min_time);
+#endif
         const double gflops = p.flops / seconds * 1e-9;
         const double gbytes = p.bytes / seconds * 1e-9;
         const double share = 100.0 * gflops / machine_peak[t];
+        char versus[2][32] = {"-", "-"};
+        if (xnnpack > 0.0) {
+          snprintf(versus[0], sizeof(versus[0]), "%.1f", xnnpack * 1e6);
+          snprintf(versus[1], sizeof(versus[1]), "%.2f", xnnpack / seconds);
+        }
         if (markdown) {
-          printf("| %s | %s | %s | %u | %.1f | %.1f | %.1f | %.1f |\n",
-                 l->network, l->name, k->name, thread_counts[t], seconds * 1e6,
-                 gflops, share, gbytes);
+          printf(
+              "| %s | %s | %s | %u | %.1f | %.1f | %.1f | %.1f | %s | %s "
+              "|\n",
+              l->network, l->name, k->name, thread_counts[t], seconds * 1e6,
+              gflops, share, gbytes, versus[0], versus[1]);
         } else {
-          printf("%-9s %-28s %-7s %3u %11.1f %9.1f %8.1f%% %8.1f\n", l->network,
-                 l->name, k->name, thread_counts[t], seconds * 1e6, gflops,
-                 share, gbytes);
+          printf("%-9s %-28s %-7s %3u %11.1f %9.1f %8.1f%% %8.1f %11s %7s\n",
+                 l->network, l->name, k->name, thread_counts[t], seconds * 1e6,
+                 gflops, share, gbytes, versus[0], versus[1]);
         }
         fflush(stdout);
         release(&p);
