@@ -122,6 +122,34 @@ static dager_status jpeg_frame(const uint8_t *segment, size_t length,
 }
 
 /*
+ * Checks a DHT segment table by table: class 0 or 1, slot 0..3, and at
+ * most 256 codes that fit in the segment. stb_image 2.27 writes its
+ * code-length list without a bound, so a table claiming more codes would
+ * overrun it (found by our fuzzer).
+ */
+static dager_status jpeg_huffman_tables(const uint8_t *segment, size_t length) {
+  size_t offset = 0;
+
+  while (offset < length) {
+    size_t codes = 0;
+
+    if (length - offset < 17 || segment[offset] >> 4 > 1 ||
+        (segment[offset] & 15) > 3) {
+      return dager_fail(DAGER_ERROR_CORRUPT_IMAGE,
+                        "JPEG Huffman table header is invalid");
+    }
+    for (int bits = 1; bits <= 16; bits++)
+      codes += segment[offset + bits];
+    if (codes > 256 || codes > length - offset - 17) {
+      return dager_fail(DAGER_ERROR_CORRUPT_IMAGE,
+                        "JPEG Huffman table declares %zu codes", codes);
+    }
+    offset += 17 + codes;
+  }
+  return DAGER_OK;
+}
+
+/*
  * Skips the entropy-coded data after a scan header: it ends at the first
  * 0xFF that is followed by neither a stuffed 0x00 nor a restart marker.
  * Returns the offset of that 0xFF, or size when the data runs out first.
@@ -226,6 +254,10 @@ static dager_status jpeg_inspect(const uint8_t *data, size_t size,
                         "or arithmetic) is not supported",
                         marker - MARKER_SOF0);
     } else if (marker == MARKER_DHT) {
+      dager_status status = jpeg_huffman_tables(segment, length);
+
+      if (status != DAGER_OK)
+        return status;
       have_huffman = 1;
     } else if (marker == MARKER_APP1 && !have_exif && scans == 0 &&
                length >= 6 && memcmp(segment, "Exif\0\0", 6) == 0) {

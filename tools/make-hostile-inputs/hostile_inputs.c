@@ -897,6 +897,16 @@ static void write_jpeg_cases(writer_state *state) {
   emit(state, "jpeg_trunc_half.jpg", base.bytes, sos + (base.size - sos) / 2);
   emit(state, "jpeg_no_eoi.jpg", base.bytes, base.size - 2);
 
+  /* A Huffman table claiming more than 256 codes. */
+  {
+    size_t table = jpeg_find_marker(&base, 0xC4);
+
+    ok = table != 0 && buffer_copy(&out, base.bytes, base.size);
+    if (ok)
+      memset(out.bytes + table + 5, 0xFF, 4);
+    emit_buffer(state, "jpeg_huffman_overfull.jpg", ok, &out);
+  }
+
   /* A decompression-time bomb's shape: the scan repeated 101 times. */
   ok = buffer_copy(&out, base.bytes, sos);
   for (int i = 0; ok && i < 101; i++) {
