@@ -393,6 +393,150 @@ static void wrong_workspace_is_refused(void **state) {
   builder_free(&b);
 }
 
+/* A small valid model with every kind of node, for the mutation test. */
+static void build_mutation_base(builder *b) {
+  builder_init(b, 9, 8, 3, 19);
+  uint32_t f1 = builder_tensor4(b, 3, 3, 3, 6);
+  uint32_t bias = builder_vector(b, 6);
+  uint32_t dw = builder_tensor4(b, 3, 3, 6, 1);
+  uint32_t scale = builder_vector(b, 6);
+  uint32_t fc_shape[2] = {5 * 4 * 12, 5};
+  uint32_t fc = builder_tensor(b, 2, fc_shape);
+
+  dager_model_node *n0 = conv(b, 0, 3, 3, 3, 6);
+  n0->weight_count = 2;
+  n0->weights[0] = f1;
+  n0->weights[1] = bias;
+  dager_model_node *n1 =
+      builder_node1(b, DAGER_OP_DEPTHWISE_CONV2D, n0->output);
+  n1->kernel_h = n1->kernel_w = 3;
+  n1->weight_count = 1;
+  n1->weights[0] = dw;
+  uint32_t add_in[2] = {n0->output, n1->output};
+  dager_model_node *n2 = builder_node(b, DAGER_OP_ADD, 2, add_in);
+  dager_model_node *n3 = builder_node1(b, DAGER_OP_AFFINE, n2->output);
+  n3->weight_count = 2;
+  n3->weights[0] = scale;
+  n3->weights[1] = bias;
+  dager_model_node *n4 = builder_node1(b, DAGER_OP_MAX_POOL, n3->output);
+  n4->kernel_h = n4->kernel_w = 2;
+  n4->stride_h = n4->stride_w = 2;
+  uint32_t cat_in[2] = {n4->output, n4->output};
+  dager_model_node *n5 = builder_node(b, DAGER_OP_CONCAT, 2, cat_in);
+  dager_model_node *n6 = builder_node1(b, DAGER_OP_FULLY_CONNECTED, n5->output);
+  n6->weight_count = 1;
+  n6->weights[0] = fc;
+  dager_model_node *n7 = builder_node1(b, DAGER_OP_SOFTMAX, n6->output);
+  dager_model_node *n8 = builder_node1(b, DAGER_OP_PAD, n3->output);
+  n8->pad_top = 1;
+  n8->pad_right = 2;
+  dager_model_node *n9 = builder_node1(b, DAGER_OP_PAD_CHANNELS, n8->output);
+  n9->out_channels = 8;
+  dager_model_node *n10 =
+      builder_node1(b, DAGER_OP_GLOBAL_AVERAGE_POOL, n9->output);
+  dager_model_node *n11 = builder_node1(b, DAGER_OP_SIGMOID, n10->output);
+  builder_output(b, n7->output, "classes");
+  builder_output(b, n11->output, "pooled");
+}
+
+/*
+ * Random small changes to node fields and tensor shapes: every model the
+ * runtime accepts must then run with the scalar and the best tables (under
+ * the sanitizers, without touching memory it does not own), and every
+ * other one must be refused as MODEL_INVALID. The values stay small so
+ * that no accepted model needs more than a little memory.
+ */
+static void mutated_models_are_refused_or_run(void **state) {
+  uint64_t random = 12345;
+  uint32_t accepted = 0, refused = 0;
+
+  (void)state;
+  for (int round = 0; round < 3000; round++) {
+    builder b;
+    build_mutation_base(&b);
+
+    for (int change = 0; change < 1 + round % 3; change++) {
+      uint32_t pick = (uint32_t)((test_random(&random) + 1.0f) * 1000.0f);
+      dager_model_node *node = &b.nodes[pick % b.model.node_count];
+      uint32_t value = (pick / 13) % 8;
+      switch ((pick / 7) % 14) {
+        case 0:
+          node->op = (dager_op)(value * 2);
+          break;
+        case 1:
+          node->inputs[pick % 3] = value;
+          break;
+        case 2:
+          node->input_count = value % 4;
+          break;
+        case 3:
+          node->output = value * 2;
+          break;
+        case 4:
+          node->kernel_h = value;
+          break;
+        case 5:
+          node->stride_w = value % 4;
+          break;
+        case 6:
+          node->padding = (dager_padding)(value % 3);
+          break;
+        case 7:
+          node->activation = value % 5;
+          break;
+        case 8:
+          node->out_channels = value * 3;
+          break;
+        case 9:
+          node->pad_left = value;
+          break;
+        case 10:
+          node->weights[pick % 2] = value * 2;
+          break;
+        case 11:
+          node->weight_count = value % 4;
+          break;
+        case 12:
+          b.tensors[value % b.model.tensor_count].shape[pick % 4] = value;
+          break;
+        default:
+          b.outputs[pick % 2].value = value * 2;
+          break;
+      }
+    }
+
+    dager_network *network = NULL;
+    /* Odd rounds use the best table, so SIMD kernels see the odd shapes
+     * too. */
+    const dager_kernels *table =
+        round % 2 ? dager_kernels_best() : &scalar_table;
+    dager_status status = dager_network_create(&b.model, table, &network);
+    if (status == DAGER_OK) {
+      dager_network_workspace *workspace = NULL;
+      assert_int_equal(
+          dager_network_workspace_create(network, NULL, &workspace), DAGER_OK);
+      dager_tensor_shape in = dager_network_input_shape(network);
+      fill_random(dager_network_input(workspace), (size_t)in.h * in.w * in.c,
+                  (uint64_t)round);
+      assert_int_equal(dager_network_run(network, workspace), DAGER_OK);
+      dager_network_workspace_destroy(workspace);
+      dager_network_destroy(network);
+      accepted++;
+    } else {
+      if (status != DAGER_ERROR_MODEL_INVALID) {
+        fail_msg("round %d: status %d (%s)", round, (int)status,
+                 dager_last_error_message());
+      }
+      assert_null(network);
+      refused++;
+    }
+    builder_free(&b);
+  }
+  printf("mutations: %u accepted and run, %u refused\n", accepted, refused);
+  assert_true(accepted > 100);
+  assert_true(refused > 100);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(filter_channels_must_match),
@@ -409,6 +553,7 @@ int main(void) {
       cmocka_unit_test(allocation_failures),
       cmocka_unit_test(run_does_not_allocate),
       cmocka_unit_test(wrong_workspace_is_refused),
+      cmocka_unit_test(mutated_models_are_refused_or_run),
   };
   return cmocka_run_group_tests_name("nn failures", tests, setup, NULL);
 }
