@@ -118,7 +118,7 @@ static void test_round_trip(void **state) {
     assert_true(filter->data[i] == expected);
   }
   id = dager_model_find_tensor(model, "conv/bias");
-  assert_true(model->tensors[id].data[0] == 0.1f);
+  assert_true(model->tensors[id].data[0] == 0.1f - 8 * 0.015625f);
   assert_int_equal(dager_model_find_tensor(model, "nope"), -1);
 
   assert_int_equal(model->nodes[1].op, DAGER_OP_DEPTHWISE_CONV2D);
