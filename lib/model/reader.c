@@ -324,18 +324,26 @@ static dager_status decode_tensor(reader *context, uint32_t index,
     double scale = dager_format_load_f64(record + DAGER_TENSOR_SCALE);
     double min = dager_format_load_f64(record + DAGER_TENSOR_MIN);
 
-    /* Double arithmetic rounded once to float, as TF.js dequantises, so
-     * the weights equal the reference's bit for bit. */
-    for (size_t i = 0; i < count; i++) {
-      double value = (double)bytes[i] * scale + min;
+    float table[256];
+    unsigned char usable[256];
 
-      if (!fits_float(value)) {
+    /* Double arithmetic rounded once to float, as TF.js dequantises, so
+     * the weights equal the reference's bit for bit. A byte has only 256
+     * values: each is computed once, then looked up. */
+    for (int byte = 0; byte < 256; byte++) {
+      double value = (double)byte * scale + min;
+
+      usable[byte] = (unsigned char)fits_float(value);
+      table[byte] = usable[byte] ? (float)value : 0.0f;
+    }
+    for (size_t i = 0; i < count; i++) {
+      if (!usable[bytes[i]]) {
         return dager_fail(INVALID,
                           "model: tensor %u (%s): element %zu is not a "
                           "finite float",
                           index, tensor->name, i);
       }
-      out[i] = (float)value;
+      out[i] = table[bytes[i]];
     }
   } else {
     for (size_t i = 0; i < count; i++) {
