@@ -14,6 +14,58 @@ static const cli_color cut_box_color = {255, 160, 0};
 static const cli_color landmark_color = {255, 40, 40};
 static const cli_color label_text_color = {0, 0, 0};
 
+/* The label of a face: "N: AGE GENDER EMOTION" on one line when that fits
+ * over the box, else the emotion on a second line, so that labels of
+ * neighbouring faces in a crowd do not run into each other. Returns the
+ * number of lines. */
+static int make_label(const dager_face *face, size_t number, int text_scale,
+                      char lines[2][64]) {
+  if (!face->has_attributes) {
+    snprintf(lines[0], sizeof(lines[0]), "%zu", number);
+    return 1;
+  }
+  snprintf(lines[0], sizeof(lines[0]), "%zu: %.0f %s %s", number,
+           (double)face->age, dager_gender_name(face->gender),
+           dager_emotion_name(face->dominant_emotion));
+  if (cli_text_width(lines[0], text_scale) <= (long)face->width) {
+    return 1;
+  }
+  snprintf(lines[0], sizeof(lines[0]), "%zu: %.0f %s", number,
+           (double)face->age, dager_gender_name(face->gender));
+  snprintf(lines[1], sizeof(lines[1]), "%s",
+           dager_emotion_name(face->dominant_emotion));
+  return 2;
+}
+
+static void draw_label(cli_canvas *canvas, const dager_face *face,
+                       size_t number, int text_scale, cli_color color) {
+  char lines[2][64];
+  int line_count = make_label(face, number, text_scale, lines);
+  long line_height = cli_text_height(text_scale);
+  long width = cli_text_width(lines[0], text_scale);
+  if (line_count == 2 && cli_text_width(lines[1], text_scale) > width) {
+    width = cli_text_width(lines[1], text_scale);
+  }
+  long left = (long)face->x;
+  /* Above the box when there is room, else just inside its top edge. */
+  long top = (long)face->y - line_height * line_count;
+  if (top < 0) {
+    top = (long)face->y;
+  }
+  if (left + width > canvas->width) {
+    left = canvas->width - width;
+  }
+  if (left < 0) {
+    left = 0;
+  }
+  cli_fill_rectangle(canvas, left, top, left + width,
+                     top + line_height * line_count, color);
+  for (int line = 0; line < line_count; line++) {
+    cli_draw_text(canvas, left, top + line_height * line, text_scale,
+                  lines[line], label_text_color);
+  }
+}
+
 void cli_draw_faces(cli_canvas *canvas, const cli_image_report *report) {
   int smaller_side =
       canvas->width < canvas->height ? canvas->width : canvas->height;
@@ -34,32 +86,22 @@ void cli_draw_faces(cli_canvas *canvas, const cli_image_report *report) {
                      face->landmarks[point][1], dot_radius, landmark_color);
       }
     }
-
-    char label[96];
-    if (face->has_attributes) {
-      snprintf(label, sizeof(label), "%zu: %.0f %s %s", i + 1,
-               (double)face->age, dager_gender_name(face->gender),
-               dager_emotion_name(face->dominant_emotion));
-    } else {
-      snprintf(label, sizeof(label), "%zu", i + 1);
+  }
+  /* Labels last, so no box covers one, and weakest first, so where labels
+   * overlap the strongest face's stays readable. */
+  for (size_t i = report->face_count; i-- > 0;) {
+    const dager_face *face = &report->faces[i].face;
+    /* Letters no bigger than lets "NN: AGE FEMALE" (14 cells) span the
+     * box, so a crowd of small faces gets small labels. */
+    int face_scale = (int)(face->width / (14.0f * CLI_FONT_CELL_WIDTH));
+    if (face_scale > text_scale) {
+      face_scale = text_scale;
     }
-    long label_width = cli_text_width(label, text_scale);
-    long label_height = cli_text_height(text_scale);
-    long left = (long)face->x;
-    /* Above the box when there is room, else just inside its top edge. */
-    long top = (long)face->y - label_height;
-    if (top < 0) {
-      top = (long)face->y;
+    if (face_scale < 1) {
+      face_scale = 1;
     }
-    if (left + label_width > canvas->width) {
-      left = canvas->width - label_width;
-    }
-    if (left < 0) {
-      left = 0;
-    }
-    cli_fill_rectangle(canvas, left, top, left + label_width,
-                       top + label_height, color);
-    cli_draw_text(canvas, left, top, text_scale, label, label_text_color);
+    draw_label(canvas, face, i + 1, face_scale,
+               face->cut_by_border ? cut_box_color : box_color);
   }
 }
 
