@@ -185,9 +185,19 @@ func WithNetworks(names string) Option { return WithString("networks", names) }
 // Engine holds the loaded networks. It is safe for concurrent use; each
 // goroutine that analyses images needs its own Session.
 type Engine struct {
-	mutex    sync.Mutex
-	native   *C.dager_engine
-	sessions map[*Session]struct{}
+	mutex  sync.Mutex
+	native *C.dager_engine
+	// The native sessions still open, so Close can free them first. The
+	// map holds the handles, not the Sessions: a Session pointing to its
+	// Engine and back would make a cycle, and Go never runs finalizers on
+	// a cycle.
+	sessions map[*sessionHandle]struct{}
+}
+
+// sessionHandle is shared by a Session and its Engine; either may free it,
+// under the engine's mutex.
+type sessionHandle struct {
+	native *C.dager_session
 }
 
 // NewEngine loads the models with the given options.
@@ -204,12 +214,12 @@ func NewEngine(options ...Option) (*Engine, error) {
 			return nil, err
 		}
 	}
-	engine := &Engine{sessions: map[*Session]struct{}{}}
+	engine := &Engine{sessions: map[*sessionHandle]struct{}{}}
 	if err := check(C.go_engine_create(native, &engine.native,
 		message.pointer()), &message); err != nil {
 		return nil, err
 	}
-	runtime.SetFinalizer(engine, (*Engine).Close)
+	runtime.SetFinalizer(engine, finalizeEngine)
 	return engine, nil
 }
 
@@ -223,20 +233,16 @@ func (engine *Engine) ISA() string {
 	return C.GoString(C.dager_engine_isa(engine.native))
 }
 
-// Close closes the engine's sessions that are still open, then frees the
-// engine. Closing twice is harmless.
+// Close frees the engine's sessions that are still open, then the engine.
+// Closing twice is harmless.
 func (engine *Engine) Close() error {
 	engine.mutex.Lock()
-	sessions := make([]*Session, 0, len(engine.sessions))
-	for session := range engine.sessions {
-		sessions = append(sessions, session)
-	}
-	engine.mutex.Unlock()
-	for _, session := range sessions {
-		session.Close()
-	}
-	engine.mutex.Lock()
 	defer engine.mutex.Unlock()
+	for handle := range engine.sessions {
+		C.dager_session_destroy(handle.native)
+		handle.native = nil
+	}
+	engine.sessions = map[*sessionHandle]struct{}{}
 	if engine.native != nil {
 		C.dager_engine_destroy(engine.native)
 		engine.native = nil
@@ -247,11 +253,30 @@ func (engine *Engine) Close() error {
 
 var errClosed = &Error{Status: InvalidArgument, Message: "used after Close"}
 
+// finalized is told the kind of each object a finalizer freed; the tests
+// replace it to see that forgotten objects are freed.
+var finalized = func(kind string) {}
+
+func finalizeEngine(engine *Engine) {
+	finalized("engine")
+	engine.Close()
+}
+
+func finalizeSession(session *Session) {
+	finalized("session")
+	session.Close()
+}
+
+func finalizeImage(image *Image) {
+	finalized("image")
+	image.Close()
+}
+
 // Session holds the scratch memory for analysing images. Use one session
 // from one goroutine at a time.
 type Session struct {
 	engine *Engine
-	native *C.dager_session
+	handle *sessionHandle
 }
 
 // NewSession makes a session of the engine.
@@ -262,27 +287,29 @@ func (engine *Engine) NewSession() (*Session, error) {
 		return nil, errClosed
 	}
 	var message messageBuffer
-	session := &Session{engine: engine}
-	if err := check(C.go_session_create(engine.native, &session.native,
+	handle := &sessionHandle{}
+	if err := check(C.go_session_create(engine.native, &handle.native,
 		message.pointer()), &message); err != nil {
 		return nil, err
 	}
-	engine.sessions[session] = struct{}{}
-	runtime.SetFinalizer(session, (*Session).Close)
+	engine.sessions[handle] = struct{}{}
+	session := &Session{engine: engine, handle: handle}
+	runtime.SetFinalizer(session, finalizeSession)
 	return session, nil
 }
 
-// Close frees the session. Closing twice is harmless.
+// Close frees the session. Closing twice, or after its engine was closed,
+// is harmless.
 func (session *Session) Close() error {
-	if session.native == nil {
-		return nil
+	engine := session.engine
+	engine.mutex.Lock()
+	defer engine.mutex.Unlock()
+	if session.handle.native != nil {
+		C.dager_session_destroy(session.handle.native)
+		session.handle.native = nil
 	}
-	C.dager_session_destroy(session.native)
-	session.native = nil
+	delete(engine.sessions, session.handle)
 	runtime.SetFinalizer(session, nil)
-	session.engine.mutex.Lock()
-	delete(session.engine.sessions, session)
-	session.engine.mutex.Unlock()
 	return nil
 }
 
@@ -293,7 +320,7 @@ type Image struct {
 
 func newImage(native *C.dager_image) *Image {
 	image := &Image{native: native}
-	runtime.SetFinalizer(image, (*Image).Close)
+	runtime.SetFinalizer(image, finalizeImage)
 	return image
 }
 
@@ -418,7 +445,7 @@ type analysis func(message *messageBuffer) (*C.dager_result, error)
 
 func (session *Session) run(image *Image, call analysis,
 	read func(*C.dager_result, *messageBuffer) error) (*Result, error) {
-	if session.native == nil || (image != nil && image.native == nil) {
+	if session.handle.native == nil || (image != nil && image.native == nil) {
 		return nil, errClosed
 	}
 	var message messageBuffer
@@ -446,7 +473,7 @@ func (session *Session) Detect(image *Image) (*Result, error) {
 	return session.run(image, func(message *messageBuffer) (
 		*C.dager_result, error) {
 		var native *C.dager_result
-		return native, check(C.go_detect(session.native, image.native, &native,
+		return native, check(C.go_detect(session.handle.native, image.native, &native,
 			message.pointer()), message)
 	}, nil)
 }
@@ -456,7 +483,7 @@ func (session *Session) Analyze(image *Image) (*Result, error) {
 	return session.run(image, func(message *messageBuffer) (
 		*C.dager_result, error) {
 		var native *C.dager_result
-		return native, check(C.go_analyze(session.native, image.native,
+		return native, check(C.go_analyze(session.handle.native, image.native,
 			&native, message.pointer()), message)
 	}, nil)
 }
@@ -469,7 +496,7 @@ func (session *Session) AnalyzeFile(path string) (*Result, error) {
 	return session.run(nil, func(message *messageBuffer) (
 		*C.dager_result, error) {
 		var native *C.dager_result
-		return native, check(C.go_analyze_file(session.native, cPath,
+		return native, check(C.go_analyze_file(session.handle.native, cPath,
 			&native, message.pointer()), message)
 	}, nil)
 }
@@ -490,7 +517,7 @@ func (session *Session) AlignedFaces(image *Image, size int) (
 	_, err := session.run(image, func(message *messageBuffer) (
 		*C.dager_result, error) {
 		var native *C.dager_result
-		return native, check(C.go_detect(session.native, image.native,
+		return native, check(C.go_detect(session.handle.native, image.native,
 			&native, message.pointer()), message)
 	}, func(native *C.dager_result, message *messageBuffer) error {
 		result, err := readResult(native, message)
@@ -503,7 +530,7 @@ func (session *Session) AlignedFaces(image *Image, size int) (
 					Message: "crop size must be positive"}
 			}
 			pixels := make([]byte, size*size*3)
-			if err := check(C.go_align_face(session.native, image.native,
+			if err := check(C.go_align_face(session.handle.native, image.native,
 				native, C.size_t(index), C.int(size),
 				(*C.uint8_t)(unsafe.Pointer(&pixels[0])), C.size_t(size*3),
 				message.pointer()), message); err != nil {

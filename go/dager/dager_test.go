@@ -12,9 +12,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // syntheticPNG encodes a width x height picture whose pixel (x, y) is
@@ -344,4 +346,94 @@ func TestAnalyzeSampleMatchesProgram(t *testing.T) {
 				other, face)
 		}
 	}
+}
+
+func TestEngineCloseClosesSessions(t *testing.T) {
+	models, sample := modelsAndSample(t)
+	engine, err := NewEngine(WithModelsDir(models), WithDetector("tiny"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	session, err := engine.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if engine.ISA() == "" {
+		t.Fatal("no instruction set named")
+	}
+	engine.Close()
+	// The session went with its engine: using it is an error, closing it
+	// again is harmless, and so is closing the engine again.
+	if _, err := session.AnalyzeFile(sample); err == nil {
+		t.Fatal("a session of a closed engine analysed an image")
+	}
+	session.Close()
+	engine.Close()
+	if _, err := engine.NewSession(); err == nil {
+		t.Fatal("a closed engine made a session")
+	}
+}
+
+// waitForFinalizers collects garbage until the finalizers have freed the
+// wanted number of objects of each kind, or gives up after a few seconds.
+func waitForFinalizers(t *testing.T, want map[string]int) {
+	t.Helper()
+	var mutex sync.Mutex
+	seen := map[string]int{}
+	finalized = func(kind string) {
+		mutex.Lock()
+		seen[kind]++
+		mutex.Unlock()
+	}
+	defer func() { finalized = func(string) {} }()
+	for attempt := 0; attempt < 100; attempt++ {
+		runtime.GC()
+		time.Sleep(20 * time.Millisecond)
+		mutex.Lock()
+		done := true
+		for kind, count := range want {
+			if seen[kind] < count {
+				done = false
+			}
+		}
+		mutex.Unlock()
+		if done {
+			return
+		}
+	}
+	mutex.Lock()
+	defer mutex.Unlock()
+	t.Fatalf("finalizers freed %v, want %v", seen, want)
+}
+
+func forgetImages(t *testing.T, encoded []byte, count int) {
+	for index := 0; index < count; index++ {
+		if _, err := LoadMemory(encoded, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestForgottenImagesAreFreed(t *testing.T) {
+	encoded := syntheticPNG(t, 16, 16)
+	forgetImages(t, encoded, 5)
+	waitForFinalizers(t, map[string]int{"image": 5})
+}
+
+func forgetEngineAndSession(t *testing.T, models string) {
+	engine, err := NewEngine(WithModelsDir(models), WithDetector("tiny"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := engine.NewSession(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// An engine and its session, both forgotten, are freed: the session's
+// link to its engine makes no cycle that would stop the finalizers.
+func TestForgottenEngineAndSessionAreFreed(t *testing.T) {
+	models, _ := modelsAndSample(t)
+	forgetEngineAndSession(t, models)
+	waitForFinalizers(t, map[string]int{"engine": 1, "session": 1})
 }
