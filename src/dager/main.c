@@ -284,7 +284,8 @@ static int print_outcome(run *state, const cli_input *input,
   if (status != DAGER_OK) {
     const char *name = cli_status_name(status);
     if (arguments->pretty) {
-      return cli_table_failure(stdout, input->path, name, state->error);
+      int written = cli_table_failure(stdout, input->path, name, state->error);
+      return written == 0 && fflush(stdout) == 0 ? 0 : -1;
     }
     cli_json_failure(&state->json, input->path, name, state->error);
     return cli_json_write_line(&state->json, stdout);
