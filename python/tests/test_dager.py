@@ -165,6 +165,29 @@ class Images(unittest.TestCase):
         self.assertEqual(mismatches, [])
 
 
+class Finding(unittest.TestCase):
+    def run_python(self, code, library):
+        environment = dict(os.environ)
+        environment["DAGER_LIBRARY"] = library
+        environment["PYTHONPATH"] = os.path.dirname(os.path.dirname(
+            os.path.abspath(__file__)))
+        return subprocess.run([sys.executable, "-c", code],
+                              capture_output=True, env=environment,
+                              timeout=60)
+
+    def test_explicit_library_is_used_or_named(self):
+        found = self.run_python("import dager; print(dager.library_path())",
+                                dager.library_path())
+        self.assertEqual(found.stdout.decode().strip(), dager.library_path())
+        # A wrong DAGER_LIBRARY is an error naming it, never a silent
+        # fall back to another copy of the library.
+        missing = self.run_python("import dager; dager.version()",
+                                  "/nonexistent/libdager.so")
+        self.assertNotEqual(missing.returncode, 0)
+        self.assertIn(b"/nonexistent/libdager.so", missing.stderr)
+        self.assertIn(b"DAGER_LIBRARY", missing.stderr)
+
+
 class Options(unittest.TestCase):
     def test_bad_options(self):
         cases = [{"min_score": 1.5}, {"no_such_option": 1},
