@@ -195,14 +195,6 @@ static int add_packed(build_state *state, size_t bytes, size_t *offset) {
 }
 
 /*
- * Packed weights are placed later, once their total is known, so the offset
- * is parked in the pointer field until then.
- */
-static void park_offset(dager_nn_step *step, size_t offset) {
-  step->packed = (const float *)(uintptr_t)offset;
-}
-
-/*
  * Checks one node against its inputs and weights, works out its output
  * shape and fills its step. The order of checks follows what a reader of
  * the message needs: what is wrong with which tensor of which node.
@@ -305,7 +297,7 @@ static dager_status infer_node(build_state *state, uint32_t index,
       if (!add_packed(state, bytes, &offset)) {
         return NODE_FAIL("%s", "packed weights do not fit in memory");
       }
-      park_offset(step, offset);
+      step->packed_offset = offset;
       step->separate_activation = 0;
       macs = (uint64_t)out_shape->h * out_shape->w * out_c * filter->shape[0] *
              filter->shape[1] * (depthwise ? 1 : in.c);
@@ -346,7 +338,7 @@ static dager_status infer_node(build_state *state, uint32_t index,
               &offset)) {
         return NODE_FAIL("%s", "packed weights do not fit in memory");
       }
-      park_offset(step, offset);
+      step->packed_offset = offset;
       step->separate_activation = 0;
       *out_shape = (dager_tensor_shape){1, 1, step->fc_out};
       macs = (uint64_t)flat * step->fc_out;
@@ -616,7 +608,7 @@ static void pack_weights(dager_network *network) {
         step->op != DAGER_OP_FULLY_CONNECTED) {
       continue;
     }
-    packed = (float *)(void *)(base + (uintptr_t)step->packed);
+    packed = (float *)(void *)(base + step->packed_offset);
     filter = &model->tensors[step->node->weights[0]];
     if (step->op == DAGER_OP_CONV2D) {
       kernels->conv2d_pack(&step->window, filter->data, packed);

@@ -31,6 +31,7 @@ typedef struct dager_nn_step {
   dager_op op;
   dager_window window;
   uint32_t fc_in, fc_out;
+  size_t packed_offset; /* bytes into the network's packed block */
   const float *packed;
   dager_epilogue epilogue;
   /* Ops without a fused epilogue run their activation as a second pass
