@@ -457,7 +457,7 @@ typedef struct dager_face {
   int has_descriptor;
 } dager_face;
 
-#define DAGER_FACE_INIT {sizeof(dager_face)}
+#define DAGER_FACE_INIT {.struct_size = sizeof(dager_face)}
 
 /* The faces found in one image, strongest first. Owned by the caller. */
 typedef struct dager_result dager_result;
