@@ -343,6 +343,19 @@ class Analysis(Folder):
         pretty = run(["--pretty", photo]).stdout.decode()
         self.assertRegex(pretty, r"face\s+x\s+y\s+width")
 
+        # JPEG output: the annotated picture and the crops decode again.
+        folder = self.path("jpeg")
+        jpeg = json_lines(run(["--format", "jpeg", "--jpeg-quality", "80",
+                               "--annotate", folder, "--crops", folder,
+                               "--crop-size", "32", photo]).stdout)[0]
+        written = [jpeg["annotated"]] + [face["crop"]
+                                         for face in jpeg["faces"]]
+        self.assertTrue(all(name.endswith(".jpg") for name in written))
+        sizes = [(line["width"], line["height"]) for line in
+                 json_lines(run(["--decode-only"] + written).stdout)]
+        self.assertEqual(sizes, [(default["width"], default["height"])] +
+                         [(32, 32)] * len(jpeg["faces"]))
+
 
 def main():
     global PROGRAM
