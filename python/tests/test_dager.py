@@ -239,6 +239,24 @@ class Analysis(unittest.TestCase):
         self.assertEqual(result.faces, [])
         self.assertEqual((result.width, result.height), (64, 48))
 
+    @unittest.skipUnless(sample_photo(), "SKIP: no sample photo")
+    def test_example_program(self):
+        source_root = os.path.dirname(os.path.dirname(os.path.dirname(
+            os.path.abspath(__file__))))
+        environment = dict(os.environ)
+        environment["PYTHONPATH"] = os.path.join(source_root, "python")
+        environment["DAGER_LIBRARY"] = dager.library_path()
+        environment["DAGER_MODELS_DIR"] = models_folder()
+        example = os.path.join(source_root, "examples", "python",
+                               "analyze.py")
+        result = subprocess.run([sys.executable, example, sample_photo(),
+                                 "/nonexistent.jpg"], capture_output=True,
+                                env=environment, timeout=300)
+        self.assertEqual(result.returncode, 1)
+        self.assertRegex(result.stdout.decode(),
+                         r"sample1\.jpg face 1: age \d+, (female|male) ")
+        self.assertIn(b"/nonexistent.jpg: ", result.stderr)
+
     @unittest.skipUnless(sample_photo(), "SKIP: no sample photo (run "
                          "tools/fetch-models.sh)")
     def test_sample_photo_matches_program(self):
