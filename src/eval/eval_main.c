@@ -343,7 +343,7 @@ static size_t read_predictions(const dager_result *result, int offset_x,
 }
 
 static int evaluate(const eval_options *options, const eval_dataset *dataset,
-                    eval_metrics *metrics, double *seconds) {
+                    eval_metrics *metrics, eval_run_info *info) {
   dager_engine *engine = NULL;
   dager_session *session = NULL;
   if (make_engine(options, &engine) != 0) {
@@ -353,6 +353,7 @@ static int evaluate(const eval_options *options, const eval_dataset *dataset,
     dager_engine_destroy(engine);
     return fail("session");
   }
+  info->isa = dager_engine_isa(engine);
   double start = seconds_now();
   int status = 0;
   for (size_t i = 0; i < dataset->count && status == 0; i++) {
@@ -399,7 +400,7 @@ static int evaluate(const eval_options *options, const eval_dataset *dataset,
               dataset->count, seconds_now() - start);
     }
   }
-  *seconds = seconds_now() - start;
+  info->seconds = seconds_now() - start;
   dager_session_destroy(session);
   dager_engine_destroy(engine);
   return status;
@@ -463,7 +464,7 @@ int main(int argc, char **argv) {
 
   eval_metrics metrics;
   eval_metrics_init(&metrics);
-  int status = evaluate(&options, &dataset, &metrics, &info.seconds);
+  int status = evaluate(&options, &dataset, &metrics, &info);
   if (status == 0) {
     if (options.json) {
       eval_report_json(stdout, &info, &metrics);

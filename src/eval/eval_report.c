@@ -80,9 +80,9 @@ void eval_report_text(FILE *out, const eval_run_info *info,
                       const eval_metrics *metrics) {
   eval_summary summary;
   eval_metrics_summarize(metrics, &summary);
-  fprintf(out, "dataset %s (%s), %s, detector %s, attribute crop %s\n",
+  fprintf(out, "dataset %s (%s), %s, detector %s, attribute crop %s, %s\n",
           info->dataset_path, info->layout, info->mode, info->detector,
-          info->attribute_crop);
+          info->attribute_crop, info->isa != NULL ? info->isa : "-");
   fprintf(out, "images %zu (every %zu",
           metrics->images + metrics->images_failed, info->every);
   if (info->limit > 0) {
@@ -214,6 +214,8 @@ void eval_report_json(FILE *out, const eval_run_info *info,
   json_string(out, info->detector);
   fputs(", \"attribute_crop\": ", out);
   json_string(out, info->attribute_crop);
+  fputs(", \"isa\": ", out);
+  json_string(out, info->isa != NULL ? info->isa : "");
   fprintf(out, ", \"every\": %zu, \"limit\": %zu, \"seconds\": %.3f,\n",
           info->every, info->limit, info->seconds);
   fprintf(out,

@@ -113,6 +113,11 @@ void dager_engine_destroy(dager_engine *engine) {
   free(engine);
 }
 
+const char *dager_engine_isa(const dager_engine *engine) {
+  (void)engine;
+  return "mock";
+}
+
 dager_status dager_session_create(const dager_engine *engine,
                                   dager_session **out) {
   (void)engine;

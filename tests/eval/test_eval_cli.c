@@ -145,7 +145,8 @@ static void whole_pipeline_on_a_csv_set(void **state) {
   check_full_set(output);
   assert_non_null(strstr(output,
                          "\"detector\": \"tiny\", "
-                         "\"attribute_crop\": \"aligned\""));
+                         "\"attribute_crop\": \"aligned\", "
+                         "\"isa\": \"mock\""));
   /* The unreadable image is named on stderr. */
   assert_non_null(strstr(output, "d.jpg: mock: "));
   free(output);
