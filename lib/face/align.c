@@ -2,13 +2,16 @@
 
 #include <math.h>
 
-/* Fractions of the crop side; see the header for where they come from. */
+/* Fractions of the crop side. Means over the 22 faces of the reference
+ * pipeline fixtures (demo photos) of where these points fall in the
+ * reference's expression/age crop (landmark box grown by 20 %, padded to a
+ * square), with x made symmetric about the centre. */
 const double dager_face_align_template[DAGER_FACE_ALIGN_POINTS][2] = {
-    {0.325, 0.392}, /* person's right eye centre (image left) */
-    {0.675, 0.392}, /* person's left eye centre */
-    {0.500, 0.583}, /* nose tip */
-    {0.358, 0.750}, /* right mouth corner */
-    {0.642, 0.750}, /* left mouth corner */
+    {0.330, 0.298}, /* person's right eye centre (image left) */
+    {0.670, 0.298}, /* person's left eye centre */
+    {0.500, 0.526}, /* nose tip */
+    {0.357, 0.668}, /* right mouth corner */
+    {0.643, 0.668}, /* left mouth corner */
 };
 
 int dager_face_similarity_fit(const double *from, const double *to,

@@ -43,10 +43,10 @@ void dager_face_alignment_points(const float *landmarks,
                                  double points[DAGER_FACE_ALIGN_POINTS][2]);
 
 /*
- * Where the five points go in an aligned crop, as fractions of its side.
- * Measured as the mean positions of those points in the reference's own
- * attribute crops on the demo photos, so that the aligned crop frames a
- * face as the networks were trained to see it, only upright.
+ * Where the five points go in an aligned crop, as fractions of its side:
+ * the mean positions of those points in the reference's own attribute
+ * crops on the demo photos, so that the aligned crop frames a face as the
+ * networks were trained to see it, only upright.
  */
 extern const double dager_face_align_template[DAGER_FACE_ALIGN_POINTS][2];
 

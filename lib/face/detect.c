@@ -3,6 +3,9 @@
 #include <math.h>
 #include <stdlib.h>
 
+/* Below this long side an image also gets the padded pass. */
+#define DAGER_FACE_SMALL_IMAGE 400
+
 static float sigmoid(float x) {
   return 1.0f / (1.0f + expf(-x));
 }
@@ -121,7 +124,8 @@ size_t dager_face_nms(dager_face_candidate *candidates, size_t count,
   size_t kept = 0;
 
   *truncated = 0;
-  if (count == 0) return 0;
+  if (count == 0)
+    return 0;
   qsort(candidates, count, sizeof *candidates, by_falling_score);
 
   /* Kept boxes are compacted into the front; position i is read before
@@ -230,7 +234,7 @@ size_t dager_face_plan_passes(uint32_t width, uint32_t height,
   passes[count].tile = 0;
   count++;
 
-  if (long_side < 160) {
+  if (long_side < DAGER_FACE_SMALL_IMAGE) {
     int32_t margin_x = (int32_t)(long_side * 2 - width) / 2;
     int32_t margin_y = (int32_t)(long_side * 2 - height) / 2;
 

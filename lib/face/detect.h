@@ -110,9 +110,11 @@ typedef struct dager_face_pass {
  *   - min_face_size > 0: tiles of every smaller power-of-two fraction of
  *     the long side down to the tile side at which a face of min_face_size
  *     pixels appears at least 32 pixels wide in the network input;
- *   - images whose long side is below 160 pixels: a pass over the image
+ *   - images whose long side is below 400 pixels: a pass over the image
  *     centred in a black square of twice its long side, so a face that
- *     fills a small image (too close for the detector) appears smaller.
+ *     fills a small image (too close for the detector: face crops,
+ *     thumbnails) appears at half the size. On 298 UTKFace 200 x 200 chips
+ *     this raised the faces found from 118 to 259.
  * Writes at most DAGER_FACE_MAX_PASSES passes (the plan is cut there;
  * whole-image first, then finest detail last) and returns their number.
  */

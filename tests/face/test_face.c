@@ -370,11 +370,18 @@ static void passes_for_ordinary_strip_and_small_images(void **state) {
     assert_true(passes[i].x > passes[i - 1].x);
   }
 
-  /* A 48 x 48 image also gets a pass with black around it. */
+  /* A 48 x 48 image also gets a pass with black around it; 300 x 200
+   * too (centred on the long side's square); 400 x 400 does not. */
   count = dager_face_plan_passes(48, 48, 512, 0, passes);
   assert_int_equal(count, 2);
   assert_int_equal(passes[1].x, -24);
   assert_int_equal(passes[1].width, 96);
+  count = dager_face_plan_passes(300, 200, 512, 0, passes);
+  assert_int_equal(count, 2);
+  assert_int_equal(passes[1].x, -150);
+  assert_int_equal(passes[1].y, -200);
+  assert_int_equal(passes[1].height, 600);
+  assert_int_equal(dager_face_plan_passes(400, 400, 512, 0, passes), 1);
 
   /* A minimum face size adds finer tiles, never more than the cap. */
   count = dager_face_plan_passes(1920, 1080, 512, 40, passes);
