@@ -22,6 +22,7 @@ typedef struct eval_options {
   const char *detector;
   const char *attribute_crop;
   const char *landmarks;
+  const char *faces_path;
   long threads;
   double min_score;
   double pad;
@@ -64,6 +65,7 @@ static void usage(FILE *out) {
       "  --limit N              use at most N images (after --every)\n"
       "  --json                 print JSON instead of text\n"
       "  --progress             report progress on stderr\n"
+      "  --faces FILE           also write one CSV line per labelled face\n"
       "  --list                 print the selected images and labels only\n",
       out);
 }
@@ -130,6 +132,8 @@ static int parse_arguments(int argc, char **argv, eval_options *options) {
       options->attribute_crop = value;
     } else if (strcmp(argument, "--landmarks") == 0) {
       options->landmarks = value;
+    } else if (strcmp(argument, "--faces") == 0) {
+      options->faces_path = value;
     } else if (strcmp(argument, "--models") == 0) {
       options->models_dir = value;
     } else if (strcmp(argument, "--threads") == 0) {
@@ -343,7 +347,7 @@ static size_t read_predictions(const dager_result *result, int offset_x,
 }
 
 static int evaluate(const eval_options *options, const eval_dataset *dataset,
-                    eval_metrics *metrics, eval_run_info *info) {
+                    eval_metrics *metrics, eval_run_info *info, FILE *faces) {
   dager_engine *engine = NULL;
   dager_session *session = NULL;
   if (make_engine(options, &engine) != 0) {
@@ -386,7 +390,9 @@ static int evaluate(const eval_options *options, const eval_dataset *dataset,
       eval_prediction *predictions = NULL;
       size_t count = read_predictions(result, offset_x, offset_y, &predictions);
       if (predictions == NULL ||
-          eval_metrics_add_image(metrics, sample, predictions, count) != 0) {
+          eval_metrics_add_image(metrics, sample, predictions, count) != 0 ||
+          (faces != NULL &&
+           eval_report_faces(faces, sample, predictions, count) != 0)) {
         fprintf(stderr, "dager-eval: out of memory\n");
         status = -1;
       }
@@ -464,7 +470,21 @@ int main(int argc, char **argv) {
 
   eval_metrics metrics;
   eval_metrics_init(&metrics);
-  int status = evaluate(&options, &dataset, &metrics, &info);
+  FILE *faces = NULL;
+  if (options.faces_path != NULL) {
+    faces = fopen(options.faces_path, "w");
+    if (faces == NULL) {
+      fprintf(stderr, "dager-eval: cannot write %s\n", options.faces_path);
+      eval_dataset_free(&dataset);
+      return 2;
+    }
+    eval_report_faces_header(faces);
+  }
+  int status = evaluate(&options, &dataset, &metrics, &info, faces);
+  if (faces != NULL && fclose(faces) != 0) {
+    fprintf(stderr, "dager-eval: writing %s failed\n", options.faces_path);
+    status = -1;
+  }
   if (status == 0) {
     if (options.json) {
       eval_report_json(stdout, &info, &metrics);

@@ -5,6 +5,9 @@
  */
 #include "eval_report.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 const char *eval_emotion_name(int emotion) {
   static const char *const names[DAGER_EMOTION_COUNT] = {
       "angry", "disgusted", "fearful", "happy", "neutral", "sad", "surprised"};
@@ -124,6 +127,82 @@ void eval_report_text(FILE *out, const eval_run_info *info,
               metrics->nme_unusable);
     }
   }
+}
+
+/* ---- One line per face ---- */
+
+static const char *gender_name(dager_gender gender) {
+  return gender == DAGER_GENDER_MALE     ? "male"
+         : gender == DAGER_GENDER_FEMALE ? "female"
+                                         : "unknown";
+}
+
+void eval_report_faces_header(FILE *out) {
+  fputs(
+      "path,face,found,age,predicted_age,gender,predicted_gender,emotion,"
+      "predicted_emotion,nme\n",
+      out);
+}
+
+static void csv_path(FILE *out, const char *path) {
+  if (strpbrk(path, ",\"\r\n") == NULL) {
+    fputs(path, out);
+    return;
+  }
+  fputc('"', out);
+  for (const char *c = path; *c != '\0'; c++) {
+    if (*c == '"') {
+      fputc('"', out);
+    }
+    fputc(*c, out);
+  }
+  fputc('"', out);
+}
+
+int eval_report_faces(FILE *out, const eval_sample *sample,
+                      const eval_prediction *predictions,
+                      size_t prediction_count) {
+  long *match = malloc((sample->face_count + 1) * sizeof *match);
+  if (match == NULL) {
+    return -1;
+  }
+  eval_match_faces(sample->faces, sample->face_count, predictions,
+                   prediction_count, match);
+  for (size_t f = 0; f < sample->face_count; f++) {
+    const eval_face_label *label = &sample->faces[f];
+    const eval_prediction *found =
+        match[f] >= 0 ? &predictions[match[f]] : NULL;
+    int attributes = found != NULL && found->has_attributes;
+    csv_path(out, sample->path);
+    fprintf(out, ",%zu,%d,", f, found != NULL);
+    if (label->has_age) {
+      fprintf(out, "%g", (double)label->age);
+    }
+    fputc(',', out);
+    if (label->has_age && attributes) {
+      fprintf(out, "%.2f", (double)found->age);
+    }
+    fprintf(out, ",%s,", label->has_gender ? gender_name(label->gender) : "");
+    if (label->has_gender && attributes) {
+      fputs(gender_name(found->gender), out);
+    }
+    fprintf(out, ",%s,",
+            label->has_emotion ? eval_emotion_name(label->emotion) : "");
+    if (label->has_emotion && attributes) {
+      fputs(eval_emotion_name(found->emotion), out);
+    }
+    fputc(',', out);
+    if (label->has_landmarks && found != NULL && found->has_landmarks) {
+      double error =
+          eval_landmark_error(&label->landmarks[0][0], &found->landmarks[0][0]);
+      if (error >= 0.0) {
+        fprintf(out, "%.5f", error);
+      }
+    }
+    fputc('\n', out);
+  }
+  free(match);
+  return 0;
 }
 
 /* ---- JSON ---- */

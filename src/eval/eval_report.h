@@ -34,4 +34,14 @@ void eval_report_text(FILE *out, const eval_run_info *info,
 void eval_report_json(FILE *out, const eval_run_info *info,
                       const eval_metrics *metrics);
 
+/*
+ * One CSV line per labelled face of sample: path, face index, whether it
+ * was found, each label next to its prediction (empty when either is
+ * missing), and the face's landmark error. The header comes first.
+ */
+void eval_report_faces_header(FILE *out);
+int eval_report_faces(FILE *out, const eval_sample *sample,
+                      const eval_prediction *predictions,
+                      size_t prediction_count);
+
 #endif /* DAGER_EVAL_REPORT_H */

@@ -161,6 +161,36 @@ static void padding_keeps_coordinates(void **state) {
   free(output);
 }
 
+static void per_face_lines(void **state) {
+  (void)state;
+  int code = 0;
+  char *output =
+      run("--dataset csv \"$D/set.csv\" --faces \"$D/faces.csv\"", &code);
+  assert_int_equal(code, 0);
+  free(output);
+  output =
+      run("--dataset csv \"$D/set.csv\" --faces /nonexistent/x.csv", &code);
+  assert_int_equal(code, 2);
+  assert_non_null(strstr(output, "cannot write"));
+  free(output);
+  char path[512];
+  snprintf(path, sizeof path, "%s/faces.csv", scratch);
+  FILE *file = fopen(path, "r");
+  assert_non_null(file);
+  char text[4096];
+  size_t length = fread(text, 1, sizeof text - 1, file);
+  fclose(file);
+  text[length] = '\0';
+  assert_non_null(strstr(text, "path,face,found,age,predicted_age,"));
+  assert_non_null(
+      strstr(text, "/a.jpg,0,1,30,34.00,male,male,happy,happy,0.05000\n"));
+  assert_non_null(strstr(text, "/b.jpg,0,0,20,,female,,sad,,\n"));
+  assert_non_null(strstr(text, "/c.jpg,0,1,40,50.00,female,female,sad,sad,\n"));
+  assert_non_null(strstr(text, "/c.jpg,1,0,,,,,,,\n"));
+  /* The unreadable image has no line. */
+  assert_null(strstr(text, "/d.jpg"));
+}
+
 static void subsets(void **state) {
   (void)state;
   int code = 0;
@@ -256,6 +286,7 @@ int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(whole_pipeline_on_a_csv_set),
       cmocka_unit_test(padding_keeps_coordinates),
+      cmocka_unit_test(per_face_lines),
       cmocka_unit_test(subsets),
       cmocka_unit_test(text_report),
       cmocka_unit_test(crop_given),
