@@ -1,0 +1,1024 @@
+/*
+ * Times the seven networks alone and the whole pipeline per photo, for
+ * each instruction set this CPU has and for each thread count asked for,
+ * and prints a table or JSON (--json).
+ *
+ *   bench_pipeline [--models DIR] [--images DIR|FILE]... [--isa all|LIST]
+ *                  [--threads 1,2] [--networks all|none|LIST]
+ *                  [--warmup N] [--runs N] [--pipeline-warmup N]
+ *                  [--pipeline-runs N] [--detector ssd|tiny]
+ *                  [--tiny-input-size N] [--json]
+ *   bench_pipeline --write-ppm DIR --images ...
+ *
+ * The kernel table is chosen once per process (dager_kernels_best reads
+ * DAGER_ISA), so the program runs itself once per ISA with DAGER_ISA set
+ * and gathers what each run prints. Each network is timed on the fixed
+ * input pattern of tests/fixtures/README.md, as bench/node/ does, so the
+ * two sides see the same numbers. --write-ppm writes the photos as libdager
+ * decodes them, for the Node pipeline, and exits.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "dager.h"
+#include "image/image.h"
+#include "kernels/kernels.h"
+#include "model/model.h"
+#include "nn/nn.h"
+#include "nn/thread_pool.h"
+#include "staged.h"
+
+#define MAX_RUNS 1000
+#define MAX_PHOTOS 64
+#define MAX_THREAD_COUNTS 8
+#define MAX_FACES 64
+#define NETWORK_COUNT 7
+
+static const char *const network_names[NETWORK_COUNT] = {
+    "ssd_mobilenetv1",       "tiny_face_detector", "face_landmark_68",
+    "face_landmark_68_tiny", "age_gender",         "face_expression",
+    "face_recognition"};
+
+typedef struct settings {
+  const char *models;
+  const char *photos[MAX_PHOTOS];
+  size_t photo_count;
+  const char *isa_list;
+  unsigned thread_counts[MAX_THREAD_COUNTS];
+  size_t thread_count_count;
+  int network_wanted[NETWORK_COUNT];
+  int warmup, runs;
+  int pipeline_warmup, pipeline_runs;
+  const char *detector;
+  int tiny_input_size;
+  int json;
+  const char *write_ppm;
+  const char *child_isa; /* set in the per-ISA runs */
+} settings;
+
+typedef struct timing {
+  int runs;
+  double median, p90, min, max, cpu_median;
+} timing;
+
+typedef struct network_result {
+  int done;
+  char error[160];
+  dager_tensor_shape input;
+  uint64_t macs;
+  size_t arena_bytes;
+  double read_ms, build_ms;
+  timing time;
+} network_result;
+
+typedef struct photo_result {
+  int done;
+  char error[160];
+  char name[64];
+  int width, height;
+  size_t faces;
+  int matches_api;
+  char mismatch[160];
+  timing decode, analyse, api;
+  timing stages[BENCH_STAGE_COUNT];
+} photo_result;
+
+static const char *const stage_names[BENCH_STAGE_COUNT] = {
+    "detect", "landmarks", "align", "attributes"};
+
+typedef struct thread_result {
+  unsigned threads;
+  network_result networks[NETWORK_COUNT];
+  double engine_load_ms;
+  char engine_error[160];
+  photo_result photos[MAX_PHOTOS];
+} thread_result;
+
+static void usage(void) {
+  fprintf(stderr,
+          "usage: bench_pipeline [--models DIR] [--images DIR|FILE]...\n"
+          "  [--isa all|scalar,sse41,avx2,avx512,neon] [--threads 1,2]\n"
+          "  [--networks all|none|name,...] [--warmup N] [--runs N]\n"
+          "  [--pipeline-warmup N] [--pipeline-runs N]\n"
+          "  [--detector ssd|tiny] [--tiny-input-size N] [--json]\n"
+          "  [--write-ppm DIR]\n");
+  exit(2);
+}
+
+static int compare_doubles(const void *a, const void *b) {
+  double x = *(const double *)a;
+  double y = *(const double *)b;
+
+  return (x > y) - (x < y);
+}
+
+static double median_of(double *values, int count) {
+  qsort(values, (size_t)count, sizeof *values, compare_doubles);
+  if (count % 2)
+    return values[count / 2];
+  return (values[count / 2 - 1] + values[count / 2]) / 2;
+}
+
+/* Median and nearest-rank 90th percentile, as bench/node/bench.js. */
+static timing summarise(double *wall, double *cpu, int count) {
+  timing t;
+  int rank = (int)((90 * count + 99) / 100);
+
+  memset(&t, 0, sizeof t);
+  if (count <= 0)
+    return t;
+  t.runs = count;
+  t.median = median_of(wall, count);
+  t.p90 = wall[(rank < 1 ? 1 : rank) - 1];
+  t.min = wall[0];
+  t.max = wall[count - 1];
+  t.cpu_median = cpu ? median_of(cpu, count) : 0.0;
+  return t;
+}
+
+static long peak_rss_kib(void) {
+  struct rusage usage;
+
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+static int parse_count(const char *text, int low, int high) {
+  char *end;
+  long value;
+
+  errno = 0;
+  value = strtol(text, &end, 10);
+  if (errno || *end || value < low || value > high)
+    usage();
+  return (int)value;
+}
+
+static int has_suffix(const char *name, const char *suffix) {
+  size_t n = strlen(name), s = strlen(suffix);
+
+  return n >= s && strcmp(name + n - s, suffix) == 0;
+}
+
+static int compare_strings(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Adds a file, or every JPEG and PNG of a folder, to the photo list. */
+static void add_photos(settings *s, const char *path) {
+  DIR *folder = opendir(path);
+  struct dirent *entry;
+  size_t first = s->photo_count;
+
+  if (!folder) {
+    if (s->photo_count == MAX_PHOTOS)
+      usage();
+    s->photos[s->photo_count++] = path;
+    return;
+  }
+  while ((entry = readdir(folder)) != NULL) {
+    const char *name = entry->d_name;
+    size_t length;
+    char *joined;
+
+    if (!has_suffix(name, ".jpg") && !has_suffix(name, ".jpeg") &&
+        !has_suffix(name, ".png")) {
+      continue;
+    }
+    if (s->photo_count == MAX_PHOTOS)
+      break;
+    length = strlen(path) + strlen(name) + 2;
+    joined = malloc(length);
+    if (!joined)
+      exit(1);
+    snprintf(joined, length, "%s/%s", path, name);
+    s->photos[s->photo_count++] = joined;
+  }
+  closedir(folder);
+  qsort(&s->photos[first], s->photo_count - first, sizeof s->photos[0],
+        compare_strings);
+}
+
+static void parse_networks(settings *s, const char *text) {
+  char copy[512];
+  char *save = NULL;
+
+  memset(s->network_wanted, 0, sizeof s->network_wanted);
+  if (strcmp(text, "none") == 0)
+    return;
+  if (strcmp(text, "all") == 0) {
+    for (int i = 0; i < NETWORK_COUNT; i++)
+      s->network_wanted[i] = 1;
+    return;
+  }
+  snprintf(copy, sizeof copy, "%s", text);
+  for (char *name = strtok_r(copy, ",", &save); name;
+       name = strtok_r(NULL, ",", &save)) {
+    int found = 0;
+
+    for (int i = 0; i < NETWORK_COUNT; i++) {
+      if (strcmp(name, network_names[i]) == 0) {
+        s->network_wanted[i] = 1;
+        found = 1;
+      }
+    }
+    if (!found) {
+      fprintf(stderr, "bench_pipeline: unknown network %s\n", name);
+      usage();
+    }
+  }
+}
+
+static void parse_threads(settings *s, const char *text) {
+  char copy[128];
+  char *save = NULL;
+
+  s->thread_count_count = 0;
+  snprintf(copy, sizeof copy, "%s", text);
+  for (char *item = strtok_r(copy, ",", &save); item;
+       item = strtok_r(NULL, ",", &save)) {
+    if (s->thread_count_count == MAX_THREAD_COUNTS)
+      usage();
+    s->thread_counts[s->thread_count_count++] =
+        (unsigned)parse_count(item, 1, 256);
+  }
+  if (s->thread_count_count == 0)
+    usage();
+}
+
+static void parse_arguments(int argc, char **argv, settings *s) {
+  memset(s, 0, sizeof *s);
+  s->models = getenv("DAGER_MODELS_DIR");
+  s->isa_list = "all";
+  s->thread_counts[0] = 1;
+  s->thread_counts[1] = 2;
+  s->thread_count_count = 2;
+  for (int i = 0; i < NETWORK_COUNT; i++)
+    s->network_wanted[i] = 1;
+  s->warmup = 3;
+  s->runs = 15;
+  s->pipeline_warmup = 1;
+  s->pipeline_runs = 5;
+  s->detector = "ssd";
+  s->tiny_input_size = 416;
+
+  for (int i = 1; i < argc; i++) {
+    const char *option = argv[i];
+    const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+
+    if (strcmp(option, "--json") == 0) {
+      s->json = 1;
+      continue;
+    }
+    if (!value)
+      usage();
+    i++;
+    if (strcmp(option, "--models") == 0)
+      s->models = value;
+    else if (strcmp(option, "--images") == 0)
+      add_photos(s, value);
+    else if (strcmp(option, "--isa") == 0)
+      s->isa_list = value;
+    else if (strcmp(option, "--threads") == 0)
+      parse_threads(s, value);
+    else if (strcmp(option, "--networks") == 0)
+      parse_networks(s, value);
+    else if (strcmp(option, "--warmup") == 0)
+      s->warmup = parse_count(value, 0, MAX_RUNS);
+    else if (strcmp(option, "--runs") == 0)
+      s->runs = parse_count(value, 1, MAX_RUNS);
+    else if (strcmp(option, "--pipeline-warmup") == 0)
+      s->pipeline_warmup = parse_count(value, 0, MAX_RUNS);
+    else if (strcmp(option, "--pipeline-runs") == 0)
+      s->pipeline_runs = parse_count(value, 1, MAX_RUNS);
+    else if (strcmp(option, "--detector") == 0)
+      s->detector = value;
+    else if (strcmp(option, "--tiny-input-size") == 0)
+      s->tiny_input_size = parse_count(value, 128, 608);
+    else if (strcmp(option, "--write-ppm") == 0)
+      s->write_ppm = value;
+    else if (strcmp(option, "--child-isa") == 0)
+      s->child_isa = value;
+    else
+      usage();
+  }
+  if (strcmp(s->detector, "ssd") != 0 && strcmp(s->detector, "tiny") != 0)
+    usage();
+  if (!s->models && !s->write_ppm) {
+    fprintf(stderr, "bench_pipeline: give --models or set DAGER_MODELS_DIR\n");
+    exit(2);
+  }
+}
+
+/* The photo's name without folder and extension: the key both sides use. */
+static void photo_name(const char *path, char *name, size_t size) {
+  const char *base = strrchr(path, '/');
+  char *dot;
+
+  snprintf(name, size, "%s", base ? base + 1 : path);
+  dot = strrchr(name, '.');
+  if (dot && dot != name)
+    *dot = '\0';
+}
+
+/* ------------------------------------------------------------------------
+ * Networks alone
+ */
+
+/* tests/fixtures/README.md's input: an integer pattern, normalised the way
+ * the model's metadata says. */
+static void write_pattern(const dager_model *model, dager_tensor_shape shape,
+                          float *input) {
+  for (uint32_t y = 0; y < shape.h; y++) {
+    for (uint32_t x = 0; x < shape.w; x++) {
+      for (uint32_t c = 0; c < shape.c && c < 3; c++) {
+        uint32_t value =
+            (3 * x * x + 5 * (c + 1) * y * y + 7 * x * (y + 1) + 61 * c) % 256;
+
+        input[((size_t)y * shape.w + x) * shape.c + c] =
+            ((float)value - model->mean[c]) / model->divisor[c];
+      }
+    }
+  }
+}
+
+static void bench_network(const settings *s, int which, dager_thread_pool *pool,
+                          network_result *result) {
+  char path[4096];
+  dager_model *model = NULL;
+  dager_network *network = NULL;
+  dager_network_workspace *workspace = NULL;
+  static double wall[MAX_RUNS], cpu[MAX_RUNS];
+  double start;
+  dager_status status;
+
+  memset(result, 0, sizeof *result);
+  snprintf(path, sizeof path, "%s/%s.dager", s->models, network_names[which]);
+  start = bench_wall_ms();
+  status = dager_model_read_file(path, &model);
+  result->read_ms = bench_wall_ms() - start;
+  if (status != DAGER_OK)
+    goto fail;
+
+  start = bench_wall_ms();
+  /* The reference runs the tiny detector at 416 in the Node harness. */
+  if (which == 1 && model->input_h != (uint32_t)s->tiny_input_size) {
+    status =
+        dager_network_create_sized(model, NULL, (uint32_t)s->tiny_input_size,
+                                   (uint32_t)s->tiny_input_size, &network);
+  } else {
+    status = dager_network_create(model, NULL, &network);
+  }
+  result->build_ms = bench_wall_ms() - start;
+  if (status != DAGER_OK)
+    goto fail;
+  status = dager_network_workspace_create(network, pool, &workspace);
+  if (status != DAGER_OK)
+    goto fail;
+
+  result->input = dager_network_input_shape(network);
+  result->macs = dager_network_mac_count(network);
+  result->arena_bytes = dager_network_arena_size(network);
+  write_pattern(model, result->input, dager_network_input(workspace));
+  for (int i = 0; i < s->warmup; i++) {
+    status = dager_network_run(network, workspace);
+    if (status != DAGER_OK)
+      goto fail;
+  }
+  for (int i = 0; i < s->runs; i++) {
+    double wall_start = bench_wall_ms(), cpu_start = bench_cpu_ms();
+
+    status = dager_network_run(network, workspace);
+    wall[i] = bench_wall_ms() - wall_start;
+    cpu[i] = bench_cpu_ms() - cpu_start;
+    if (status != DAGER_OK)
+      goto fail;
+  }
+  result->time = summarise(wall, cpu, s->runs);
+  result->done = 1;
+  dager_network_workspace_destroy(workspace);
+  dager_network_destroy(network);
+  dager_model_destroy(model);
+  return;
+
+fail:
+  snprintf(result->error, sizeof result->error, "%s: %s",
+           dager_status_string(status), dager_last_error_message());
+  dager_network_workspace_destroy(workspace);
+  dager_network_destroy(network);
+  dager_model_destroy(model);
+}
+
+/* ------------------------------------------------------------------------
+ * Pipeline
+ */
+
+static int close_enough(float a, float b) {
+  float difference = a > b ? a - b : b - a;
+  float size = a > 0 ? a : -a;
+
+  return difference <= 1e-5f + 1e-5f * size;
+}
+
+/* Compares the staged analysis with dager_analyze's result face by face;
+ * fills why with the first difference. */
+static int same_faces(const dager_result *result,
+                      const bench_face_outcome *faces, size_t count, char *why,
+                      size_t why_size) {
+  if (dager_result_face_count(result) != count) {
+    snprintf(why, why_size, "dager_analyze found %zu faces, staged %zu",
+             dager_result_face_count(result), count);
+    return 0;
+  }
+  for (size_t i = 0; i < count && i < MAX_FACES; i++) {
+    dager_face face = DAGER_FACE_INIT;
+    float descriptor[DAGER_DESCRIPTOR_SIZE];
+    const bench_face_outcome *mine = &faces[i];
+    int same;
+
+    if (dager_result_face(result, i, &face) != DAGER_OK)
+      return 0;
+    same = close_enough(face.x, mine->x) && close_enough(face.y, mine->y) &&
+           close_enough(face.width, mine->width) &&
+           close_enough(face.height, mine->height) &&
+           face.has_landmarks == mine->has_landmarks;
+    for (int k = 0; same && mine->has_landmarks && k < DAGER_LANDMARK_COUNT;
+         k++) {
+      same = close_enough(face.landmarks[k][0], mine->landmarks[2 * k]) &&
+             close_enough(face.landmarks[k][1], mine->landmarks[2 * k + 1]);
+    }
+    if (same && mine->has_age)
+      same = close_enough(face.age, mine->age);
+    if (same && mine->has_descriptor) {
+      same = face.has_descriptor &&
+             dager_result_descriptor(result, i, descriptor) == DAGER_OK;
+      for (int k = 0; same && k < DAGER_DESCRIPTOR_SIZE; k++)
+        same = close_enough(descriptor[k], mine->descriptor[k]);
+    }
+    if (!same) {
+      snprintf(why, why_size, "face %zu differs from dager_analyze's", i);
+      return 0;
+    }
+  }
+  return 1;
+}
+
+static void bench_photo(const settings *s, dager_session *session,
+                        const char *path, photo_result *result) {
+  static double decode[2][MAX_RUNS], analyse[2][MAX_RUNS], api[2][MAX_RUNS];
+  static double stages[BENCH_STAGE_COUNT][2][MAX_RUNS];
+  static bench_face_outcome faces[MAX_FACES];
+  dager_status status = DAGER_OK;
+  int total = s->pipeline_warmup + s->pipeline_runs;
+
+  memset(result, 0, sizeof *result);
+  photo_name(path, result->name, sizeof result->name);
+  result->matches_api = 1;
+  for (int run = 0; run < total; run++) {
+    int kept = run - s->pipeline_warmup;
+    bench_stage_times times;
+    dager_image *image = NULL;
+    dager_result *reference = NULL;
+    double wall = bench_wall_ms(), cpu = bench_cpu_ms();
+    size_t count = 0;
+
+    memset(&times, 0, sizeof times);
+    status = dager_image_load_file(path, 0, &image);
+    if (status != DAGER_OK)
+      break;
+    if (kept >= 0) {
+      decode[0][kept] = bench_wall_ms() - wall;
+      decode[1][kept] = bench_cpu_ms() - cpu;
+    }
+    result->width = image->width;
+    result->height = image->height;
+
+    wall = bench_wall_ms();
+    cpu = bench_cpu_ms();
+    status =
+        bench_staged_analyse(session, image, &times, faces, MAX_FACES, &count);
+    if (kept >= 0) {
+      analyse[0][kept] = bench_wall_ms() - wall;
+      analyse[1][kept] = bench_cpu_ms() - cpu;
+      for (int i = 0; i < BENCH_STAGE_COUNT; i++) {
+        stages[i][0][kept] = times.wall[i];
+        stages[i][1][kept] = times.cpu[i];
+      }
+    }
+    if (status == DAGER_OK) {
+      /* The public call on the same pixels, for the cross-check and to
+       * show what the staging's clock reads cost. */
+      wall = bench_wall_ms();
+      cpu = bench_cpu_ms();
+      status = dager_analyze(session, image, &reference);
+      if (kept >= 0) {
+        api[0][kept] = bench_wall_ms() - wall;
+        api[1][kept] = bench_cpu_ms() - cpu;
+      }
+    }
+    if (status == DAGER_OK && result->matches_api &&
+        !same_faces(reference, faces, count, result->mismatch,
+                    sizeof result->mismatch)) {
+      result->matches_api = 0;
+    }
+    result->faces = count;
+    dager_result_destroy(reference);
+    dager_image_destroy(image);
+    if (status != DAGER_OK)
+      break;
+  }
+  if (status != DAGER_OK) {
+    snprintf(result->error, sizeof result->error, "%s: %s",
+             dager_status_string(status), dager_last_error_message());
+    return;
+  }
+  result->decode = summarise(decode[0], decode[1], s->pipeline_runs);
+  result->analyse = summarise(analyse[0], analyse[1], s->pipeline_runs);
+  result->api = summarise(api[0], api[1], s->pipeline_runs);
+  for (int i = 0; i < BENCH_STAGE_COUNT; i++) {
+    result->stages[i] = summarise(stages[i][0], stages[i][1], s->pipeline_runs);
+  }
+  result->done = 1;
+}
+
+static void bench_pipeline(const settings *s, thread_result *result) {
+  dager_options *options = NULL;
+  dager_engine *engine = NULL;
+  dager_session *session = NULL;
+  dager_status status;
+  double start = bench_wall_ms();
+
+  status = dager_options_create(&options);
+  if (status == DAGER_OK)
+    status = dager_options_set_string(options, "models_dir", s->models);
+  if (status == DAGER_OK)
+    status = dager_options_set_string(options, "detector", s->detector);
+  if (status == DAGER_OK) {
+    status =
+        dager_options_set_int(options, "tiny_input_size", s->tiny_input_size);
+  }
+  if (status == DAGER_OK)
+    status = dager_options_set_int(options, "threads", result->threads);
+  if (status == DAGER_OK)
+    status = dager_engine_create(options, &engine);
+  result->engine_load_ms = bench_wall_ms() - start;
+  if (status == DAGER_OK)
+    status = dager_session_create(engine, &session);
+  dager_options_destroy(options);
+  if (status != DAGER_OK) {
+    snprintf(result->engine_error, sizeof result->engine_error, "%s: %s",
+             dager_status_string(status), dager_last_error_message());
+  } else {
+    for (size_t i = 0; i < s->photo_count; i++)
+      bench_photo(s, session, s->photos[i], &result->photos[i]);
+  }
+  dager_session_destroy(session);
+  dager_engine_destroy(engine);
+}
+
+/* ------------------------------------------------------------------------
+ * Output of one ISA's run
+ */
+
+static double gflops(const network_result *n) {
+  return n->time.median > 0 ? 2.0 * (double)n->macs / (n->time.median * 1e6)
+                            : 0.0;
+}
+
+static void json_timing(const char *name, const timing *t, int with_cpu) {
+  printf(
+      "\"%s\": {\"runs\": %d, \"median_ms\": %.3f, \"p90_ms\": %.3f, "
+      "\"min_ms\": %.3f, \"max_ms\": %.3f",
+      name, t->runs, t->median, t->p90, t->min, t->max);
+  if (with_cpu)
+    printf(", \"cpu_median_ms\": %.3f", t->cpu_median);
+  printf("}");
+}
+
+/* Strings this program prints come from its own tables, file names and
+ * the library's messages; quotes and backslashes are all JSON needs
+ * escaped among them, with control characters dropped. */
+static void json_string(const char *text) {
+  putchar('"');
+  for (const char *c = text; *c; c++) {
+    if (*c == '"' || *c == '\\')
+      printf("\\%c", *c);
+    else if ((unsigned char)*c >= 0x20)
+      putchar(*c);
+  }
+  putchar('"');
+}
+
+static void print_json(const settings *s, const char *isa,
+                       const thread_result *results, long rss_kib) {
+  printf("{\"isa\": \"%s\", \"peak_rss_kib\": %ld, \"by_threads\": [", isa,
+         rss_kib);
+  for (size_t t = 0; t < s->thread_count_count; t++) {
+    const thread_result *r = &results[t];
+    int first = 1;
+
+    printf("%s\n  {\"threads\": %u, \"networks\": {", t ? "," : "", r->threads);
+    for (int i = 0; i < NETWORK_COUNT; i++) {
+      const network_result *n = &r->networks[i];
+
+      if (!s->network_wanted[i])
+        continue;
+      printf("%s\n   \"%s\": {", first ? "" : ",", network_names[i]);
+      first = 0;
+      if (!n->done) {
+        printf("\"error\": ");
+        json_string(n->error);
+        printf("}");
+        continue;
+      }
+      printf(
+          "\"input\": [%u, %u, %u], \"macs\": %llu, \"arena_bytes\": %zu, "
+          "\"read_ms\": %.3f, \"build_ms\": %.3f, \"gflops\": %.3f, ",
+          n->input.h, n->input.w, n->input.c, (unsigned long long)n->macs,
+          n->arena_bytes, n->read_ms, n->build_ms, gflops(n));
+      json_timing("time", &n->time, 1);
+      printf("}");
+    }
+    printf("}");
+    if (s->photo_count) {
+      printf(",\n  \"detector\": \"%s\", \"engine_load_ms\": %.3f", s->detector,
+             r->engine_load_ms);
+      if (r->engine_error[0]) {
+        printf(", \"engine_error\": ");
+        json_string(r->engine_error);
+      }
+      printf(", \"pipeline\": {");
+      for (size_t p = 0; p < s->photo_count && !r->engine_error[0]; p++) {
+        const photo_result *ph = &r->photos[p];
+
+        printf("%s\n   ", p ? "," : "");
+        json_string(ph->name);
+        printf(": {");
+        if (!ph->done) {
+          printf("\"error\": ");
+          json_string(ph->error);
+          printf("}");
+          continue;
+        }
+        printf(
+            "\"width\": %d, \"height\": %d, \"faces\": %zu, "
+            "\"matches_api\": %s, ",
+            ph->width, ph->height, ph->faces,
+            ph->matches_api ? "true" : "false");
+        if (!ph->matches_api) {
+          printf("\"mismatch\": ");
+          json_string(ph->mismatch);
+          printf(", ");
+        }
+        printf("\"per_face_ms\": ");
+        if (ph->faces)
+          printf("%.3f, ", ph->analyse.median / (double)ph->faces);
+        else
+          printf("null, ");
+        json_timing("decode", &ph->decode, 1);
+        printf(", ");
+        json_timing("analyse", &ph->analyse, 1);
+        printf(", ");
+        json_timing("dager_analyze", &ph->api, 1);
+        for (int i = 0; i < BENCH_STAGE_COUNT; i++) {
+          printf(", ");
+          json_timing(stage_names[i], &ph->stages[i], 1);
+        }
+        printf("}");
+      }
+      printf("}");
+    }
+    printf("}");
+  }
+  printf("]}");
+}
+
+static void print_table(const settings *s, const char *isa,
+                        const thread_result *results, long rss_kib) {
+  printf("\n== ISA %s ==\n", isa);
+  for (size_t t = 0; t < s->thread_count_count; t++) {
+    const thread_result *r = &results[t];
+    int any = 0;
+
+    for (int i = 0; i < NETWORK_COUNT; i++)
+      any |= s->network_wanted[i];
+    if (any) {
+      printf(
+          "\n%s, %u thread%s: networks (ms over %d runs after %d "
+          "warm-up)\n",
+          isa, r->threads, r->threads > 1 ? "s" : "", s->runs, s->warmup);
+      printf("%-22s %-11s %8s %8s %8s %8s %7s %7s %7s\n", "network", "input",
+             "MMAC", "median", "p90", "cpu med", "GFLOP/s", "read", "build");
+    }
+    for (int i = 0; i < NETWORK_COUNT; i++) {
+      const network_result *n = &r->networks[i];
+      char input[32];
+
+      if (!s->network_wanted[i])
+        continue;
+      if (!n->done) {
+        printf("%-22s failed: %s\n", network_names[i], n->error);
+        continue;
+      }
+      snprintf(input, sizeof input, "%ux%ux%u", n->input.h, n->input.w,
+               n->input.c);
+      printf("%-22s %-11s %8.1f %8.2f %8.2f %8.2f %7.2f %7.1f %7.1f\n",
+             network_names[i], input, (double)n->macs / 1e6, n->time.median,
+             n->time.p90, n->time.cpu_median, gflops(n), n->read_ms,
+             n->build_ms);
+    }
+    if (!s->photo_count)
+      continue;
+    printf(
+        "\n%s, %u thread%s: pipeline, %s detector (median ms over %d "
+        "runs; engine load %.1f ms)\n",
+        isa, r->threads, r->threads > 1 ? "s" : "", s->detector,
+        s->pipeline_runs, r->engine_load_ms);
+    if (r->engine_error[0]) {
+      printf("engine failed: %s\n", r->engine_error);
+      continue;
+    }
+    printf("%-10s %-9s %5s %7s %8s %8s %8s %8s %8s %8s %8s %8s %8s\n", "photo",
+           "size", "faces", "decode", "detect", "landmk", "align", "attrib",
+           "total", "p90", "per face", "cpu", "api");
+    for (size_t p = 0; p < s->photo_count; p++) {
+      const photo_result *ph = &r->photos[p];
+      char size[32];
+
+      if (!ph->done) {
+        printf("%-10s failed: %s\n", ph->name, ph->error);
+        continue;
+      }
+      snprintf(size, sizeof size, "%dx%d", ph->width, ph->height);
+      printf("%-10s %-9s %5zu %7.2f %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f ",
+             ph->name, size, ph->faces, ph->decode.median,
+             ph->stages[BENCH_STAGE_DETECT].median,
+             ph->stages[BENCH_STAGE_LANDMARKS].median,
+             ph->stages[BENCH_STAGE_ALIGN].median,
+             ph->stages[BENCH_STAGE_ATTRIBUTES].median, ph->analyse.median,
+             ph->analyse.p90);
+      if (ph->faces)
+        printf("%8.2f", ph->analyse.median / (double)ph->faces);
+      else
+        printf("%8s", "-");
+      printf(" %8.2f %8.2f%s\n", ph->analyse.cpu_median, ph->api.median,
+             ph->matches_api ? "" : "  MISMATCH");
+      if (!ph->matches_api)
+        printf("  %s\n", ph->mismatch);
+    }
+    printf(
+        "(wall clock; total = detect + landmarks + align + attributes, "
+        "decode not included; cpu = process CPU time of total; api = "
+        "dager_analyze on the decoded pixels)\n");
+  }
+  printf("\npeak resident memory of this ISA's process: %.1f MiB\n",
+         (double)rss_kib / 1024.0);
+}
+
+/* One ISA: the process's kernel table was chosen from DAGER_ISA. */
+static int run_child(const settings *s) {
+  const dager_kernels *kernels = dager_kernels_best();
+  static thread_result results[MAX_THREAD_COUNTS];
+
+  if (strcmp(kernels->name, s->child_isa) != 0) {
+    fprintf(stderr, "bench_pipeline: DAGER_ISA=%s gave the %s kernels\n",
+            s->child_isa, kernels->name);
+    return 1;
+  }
+  for (size_t t = 0; t < s->thread_count_count; t++) {
+    thread_result *r = &results[t];
+    dager_thread_pool *pool = NULL;
+
+    r->threads = s->thread_counts[t];
+    if (r->threads > 1 &&
+        dager_thread_pool_create(r->threads, &pool) != DAGER_OK) {
+      fprintf(stderr, "bench_pipeline: no thread pool of %u\n", r->threads);
+      return 1;
+    }
+    for (int i = 0; i < NETWORK_COUNT; i++) {
+      if (!s->network_wanted[i])
+        continue;
+      fprintf(stderr, "bench %s %u thread(s) %s\n", kernels->name, r->threads,
+              network_names[i]);
+      bench_network(s, i, pool, &r->networks[i]);
+    }
+    dager_thread_pool_destroy(pool);
+    if (s->photo_count) {
+      fprintf(stderr, "bench %s %u thread(s) pipeline\n", kernels->name,
+              r->threads);
+      bench_pipeline(s, r);
+    }
+  }
+  if (s->json)
+    print_json(s, kernels->name, results, peak_rss_kib());
+  else
+    print_table(s, kernels->name, results, peak_rss_kib());
+  fflush(stdout);
+  return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * The driver: machine description, one child process per ISA.
+ */
+
+/* Copies the first "model name" line and whether the flags that matter to
+ * the kernels are present. */
+static void describe_cpu(char *model, size_t model_size, char *flags,
+                         size_t flags_size) {
+  static const char *const wanted[] = {
+      "sse4_1", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "asimd"};
+  FILE *info = fopen("/proc/cpuinfo", "r");
+  char line[8192];
+  int have_model = 0, have_flags = 0;
+
+  snprintf(model, model_size, "unknown");
+  flags[0] = '\0';
+  if (!info)
+    return;
+  while (fgets(line, sizeof line, info)) {
+    char *colon = strchr(line, ':');
+
+    if (!colon)
+      continue;
+    colon[strcspn(colon, "\n")] = '\0';
+    if (!have_model && strncmp(line, "model name", 10) == 0) {
+      snprintf(model, model_size, "%s", colon + 2);
+      have_model = 1;
+    } else if (!have_flags && (strncmp(line, "flags", 5) == 0 ||
+                               strncmp(line, "Features", 8) == 0)) {
+      for (size_t i = 0; i < sizeof wanted / sizeof wanted[0]; i++) {
+        char padded[32];
+        char *copy = colon + 1;
+        size_t used = strlen(flags);
+
+        snprintf(padded, sizeof padded, " %s", wanted[i]);
+        /* Whole words only: " fma" must not match " fma4". */
+        for (char *at = strstr(copy, padded); at; at = strstr(at + 1, padded)) {
+          char after = at[strlen(padded)];
+
+          if (after == ' ' || after == '\0') {
+            snprintf(flags + used, flags_size - used, "%s%s", used ? " " : "",
+                     wanted[i]);
+            break;
+          }
+        }
+      }
+      have_flags = 1;
+    }
+  }
+  fclose(info);
+}
+
+static void load_average(double values[3]) {
+  FILE *stream = fopen("/proc/loadavg", "r");
+
+  values[0] = values[1] = values[2] = -1;
+  if (!stream)
+    return;
+  if (fscanf(stream, "%lf %lf %lf", &values[0], &values[1], &values[2]) != 3)
+    values[0] = values[1] = values[2] = -1;
+  fclose(stream);
+}
+
+static int isa_wanted(const settings *s, const char *name) {
+  char copy[128];
+  char *save = NULL;
+
+  if (strcmp(s->isa_list, "all") == 0)
+    return 1;
+  snprintf(copy, sizeof copy, "%s", s->isa_list);
+  for (char *item = strtok_r(copy, ",", &save); item;
+       item = strtok_r(NULL, ",", &save)) {
+    if (strcmp(item, name) == 0)
+      return 1;
+  }
+  return 0;
+}
+
+static int run_isa(int argc, char **argv, const char *isa) {
+  static char child_flag[] = "--child-isa";
+  char isa_copy[32];
+  char **child_argv = calloc((size_t)argc + 3, sizeof *child_argv);
+  pid_t pid;
+  int status = 0;
+
+  if (!child_argv)
+    return 1;
+  for (int i = 0; i < argc; i++)
+    child_argv[i] = argv[i];
+  snprintf(isa_copy, sizeof isa_copy, "%s", isa);
+  child_argv[argc] = child_flag;
+  child_argv[argc + 1] = isa_copy;
+  fflush(stdout);
+  pid = fork();
+  if (pid == 0) {
+    setenv("DAGER_ISA", isa, 1);
+    execv("/proc/self/exe", child_argv);
+    perror("bench_pipeline: execv");
+    _exit(127);
+  }
+  free(child_argv);
+  if (pid < 0 || waitpid(pid, &status, 0) != pid)
+    return 1;
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+}
+
+static int write_ppms(const settings *s) {
+  for (size_t i = 0; i < s->photo_count; i++) {
+    char name[64], path[4096];
+    dager_image *image = NULL;
+    FILE *out;
+    size_t bytes;
+
+    if (dager_image_load_file(s->photos[i], 0, &image) != DAGER_OK) {
+      fprintf(stderr, "bench_pipeline: %s: %s\n", s->photos[i],
+              dager_last_error_message());
+      return 1;
+    }
+    photo_name(s->photos[i], name, sizeof name);
+    snprintf(path, sizeof path, "%s/%s.ppm", s->write_ppm, name);
+    out = fopen(path, "wb");
+    bytes = (size_t)dager_image_width(image) *
+            (size_t)dager_image_height(image) * 3;
+    if (!out ||
+        fprintf(out, "P6\n%d %d\n255\n", dager_image_width(image),
+                dager_image_height(image)) < 0 ||
+        fwrite(dager_image_pixels(image), 1, bytes, out) != bytes) {
+      fprintf(stderr, "bench_pipeline: cannot write %s\n", path);
+      if (out)
+        fclose(out);
+      dager_image_destroy(image);
+      return 1;
+    }
+    fclose(out);
+    dager_image_destroy(image);
+  }
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  settings s;
+  char model[256], flags[256];
+  double load_start[3], load_end[3];
+  int failures = 0, first = 1;
+
+  parse_arguments(argc, argv, &s);
+  if (s.write_ppm)
+    return write_ppms(&s);
+  if (s.child_isa)
+    return run_child(&s);
+
+  describe_cpu(model, sizeof model, flags, sizeof flags);
+  load_average(load_start);
+  if (s.json) {
+    printf("{\"tool\": \"bench/pipeline/bench_pipeline\", \"libdager\": ");
+    json_string(dager_version_string());
+    printf(", \"cpu\": ");
+    json_string(model);
+    printf(
+        ", \"cpu_flags\": \"%s\", \"online_cpus\": %ld, "
+        "\"load_average_at_start\": [%.2f, %.2f, %.2f], "
+        "\"warmup\": %d, \"runs\": %d, \"pipeline_warmup\": %d, "
+        "\"pipeline_runs\": %d,\n\"isas\": [",
+        flags, sysconf(_SC_NPROCESSORS_ONLN), load_start[0], load_start[1],
+        load_start[2], s.warmup, s.runs, s.pipeline_warmup, s.pipeline_runs);
+  } else {
+    printf(
+        "libdager %s; %s; flags: %s; %ld CPUs online; load average "
+        "%.2f %.2f %.2f\n",
+        dager_version_string(), model, flags, sysconf(_SC_NPROCESSORS_ONLN),
+        load_start[0], load_start[1], load_start[2]);
+  }
+  for (int isa = 0; isa < DAGER_ISA_COUNT; isa++) {
+    const char *name = dager_isa_name((dager_isa)isa);
+
+    if (!dager_kernels_for_isa((dager_isa)isa) || !isa_wanted(&s, name))
+      continue;
+    if (s.json && !first)
+      printf(",\n");
+    first = 0;
+    if (run_isa(argc, argv, name) != 0) {
+      failures++;
+      /* A failed run printed nothing; keep the JSON whole. */
+      if (s.json)
+        printf("{\"isa\": \"%s\", \"error\": \"run failed\"}", name);
+    }
+  }
+  load_average(load_end);
+  if (s.json) {
+    printf("],\n\"load_average_at_end\": [%.2f, %.2f, %.2f]}\n", load_end[0],
+           load_end[1], load_end[2]);
+  } else {
+    printf("\nload average at end %.2f %.2f %.2f\n", load_end[0], load_end[1],
+           load_end[2]);
+  }
+  return failures ? 1 : 0;
+}
