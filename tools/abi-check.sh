@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Compares the ABI of the installed shared library with the committed
-# baseline abi/libdager.abi (abigail-tools). Exits non-zero on an
-# incompatible change; additions are reported and allowed.
+# baseline abi/libdager.abi (abigail-tools). Exits non-zero when anything a
+# caller already uses changed; added functions are allowed.
 #   tools/abi-check.sh            check
 #   tools/abi-check.sh --update   rewrite the baseline (commit it with a
 #                                 message saying why the ABI changed)
@@ -35,12 +35,16 @@ fi
 
 [ -f abi/libdager.abi ] || { echo "abi-check: no baseline" >&2; exit 1; }
 set +e
-abidiff abi/libdager.abi "$stage/current.abi" >"$stage/report.txt"
+abidiff --no-added-syms abi/libdager.abi "$stage/current.abi" \
+  >"$stage/report.txt"
 status=$?
 set -e
 cat "$stage/report.txt"
 # abidiff's status is a bit set: 1 error, 2 usage, 4 change, 8 incompatible.
-if [ $((status & 11)) -ne 0 ]; then
+# With added symbols left out, any change (4) is to something a caller
+# already uses, such as the layout of dager_face, which callers allocate;
+# abidiff calls that a change rather than an incompatibility, so both fail.
+if [ "$status" -ne 0 ]; then
   echo "abi-check: FAILED (abidiff status $status)" >&2
   exit 1
 fi
