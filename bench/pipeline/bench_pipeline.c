@@ -3,7 +3,8 @@
  * each instruction set this CPU has and for each thread count asked for,
  * and prints a table or JSON (--json).
  *
- *   bench_pipeline [--models DIR] [--images DIR|FILE]... [--isa all|LIST]
+ *   bench_pipeline [--models DIR] [--images DIR|FILE]...
+ *                  [--isa all|best|LIST]
  *                  [--threads 1,2] [--networks all|none|LIST]
  *                  [--warmup N] [--runs N] [--pipeline-warmup N]
  *                  [--pipeline-runs N] [--detector ssd|tiny]
@@ -105,7 +106,7 @@ typedef struct thread_result {
 static void usage(void) {
   fprintf(stderr,
           "usage: bench_pipeline [--models DIR] [--images DIR|FILE]...\n"
-          "  [--isa all|scalar,sse41,avx2,avx512,neon] [--threads 1,2]\n"
+          "  [--isa all|best|scalar,sse41,avx2,avx512,neon] [--threads 1,2]\n"
           "  [--networks all|none|name,...] [--warmup N] [--runs N]\n"
           "  [--pipeline-warmup N] [--pipeline-runs N]\n"
           "  [--detector ssd|tiny] [--tiny-input-size N] [--json]\n"
@@ -894,6 +895,8 @@ static int isa_wanted(const settings *s, const char *name) {
 
   if (strcmp(s->isa_list, "all") == 0)
     return 1;
+  if (strcmp(s->isa_list, "best") == 0)
+    return strcmp(name, dager_kernels_best()->name) == 0;
   snprintf(copy, sizeof copy, "%s", s->isa_list);
   for (char *item = strtok_r(copy, ",", &save); item;
        item = strtok_r(NULL, ",", &save)) {
