@@ -127,7 +127,8 @@ static dager_status jpeg_frame(const uint8_t *segment, size_t length,
  * code-length list without a bound, so a table claiming more codes would
  * overrun it (found by our fuzzer).
  */
-static dager_status jpeg_huffman_tables(const uint8_t *segment, size_t length) {
+static dager_status jpeg_huffman_tables(const uint8_t *segment, size_t length,
+                                        unsigned *defined) {
   size_t offset = 0;
 
   while (offset < length) {
@@ -144,7 +145,44 @@ static dager_status jpeg_huffman_tables(const uint8_t *segment, size_t length) {
       return dager_fail(DAGER_ERROR_CORRUPT_IMAGE,
                         "JPEG Huffman table declares %zu codes", codes);
     }
+    /* Bit (class * 4 + slot) of *defined marks the table as present. */
+    *defined |= 1u << ((segment[offset] >> 4) * 4 + (segment[offset] & 15));
     offset += 17 + codes;
+  }
+  return DAGER_OK;
+}
+
+/*
+ * Checks that a scan header only names Huffman tables that were defined
+ * before it: stb_image 2.27 decodes with an undefined table's uninitialised
+ * memory and then indexes its symbol list far out of bounds (found by our
+ * fuzzer). Which tables a scan uses follows the JPEG coding process: a
+ * sequential scan uses both, a progressive DC scan the DC table (none when
+ * refining), a progressive AC scan the AC table.
+ */
+static dager_status jpeg_scan_tables(const uint8_t *segment, size_t length,
+                                     int progressive, unsigned defined) {
+  size_t count;
+  int spectral_start, refining;
+
+  if (length < 1 || segment[0] < 1 || segment[0] > 4 ||
+      length < 1 + 2 * (size_t)segment[0] + 3) {
+    return dager_fail(DAGER_ERROR_CORRUPT_IMAGE, "JPEG scan header is invalid");
+  }
+  count = segment[0];
+  spectral_start = segment[1 + 2 * count];
+  refining = segment[3 + 2 * count] >> 4 != 0;
+  for (size_t i = 0; i < count; i++) {
+    unsigned dc = segment[2 + 2 * i] >> 4;
+    unsigned ac = segment[2 + 2 * i] & 15;
+    int uses_dc = !progressive || (spectral_start == 0 && !refining);
+    int uses_ac = !progressive || spectral_start > 0;
+
+    if ((uses_dc && (dc > 3 || !(defined & (1u << dc)))) ||
+        (uses_ac && (ac > 3 || !(defined & (1u << (4 + ac)))))) {
+      return dager_fail(DAGER_ERROR_CORRUPT_IMAGE,
+                        "JPEG scan uses a Huffman table never defined");
+    }
   }
   return DAGER_OK;
 }
@@ -182,7 +220,8 @@ static dager_status jpeg_inspect(const uint8_t *data, size_t size,
                                  uint64_t max_pixels, dager_image_info *info) {
   size_t position = 2;
   int have_frame = 0;
-  int have_huffman = 0;
+  unsigned huffman_tables = 0;
+  int progressive = 0;
   int scans = 0;
   int have_exif = 0;
   int adobe_transform = -1;
@@ -247,6 +286,7 @@ static dager_status jpeg_inspect(const uint8_t *data, size_t size,
       if (status != DAGER_OK)
         return status;
       have_frame = 1;
+      progressive = marker == MARKER_SOF2;
     } else if (marker >= 0xC3 && marker <= 0xCF && marker != MARKER_DHT &&
                marker != MARKER_JPG && marker != MARKER_DAC) {
       return dager_fail(DAGER_ERROR_UNSUPPORTED_FORMAT,
@@ -254,11 +294,11 @@ static dager_status jpeg_inspect(const uint8_t *data, size_t size,
                         "or arithmetic) is not supported",
                         marker - MARKER_SOF0);
     } else if (marker == MARKER_DHT) {
-      dager_status status = jpeg_huffman_tables(segment, length);
+      dager_status status =
+          jpeg_huffman_tables(segment, length, &huffman_tables);
 
       if (status != DAGER_OK)
         return status;
-      have_huffman = 1;
     } else if (marker == MARKER_APP1 && !have_exif && scans == 0 &&
                length >= 6 && memcmp(segment, "Exif\0\0", 6) == 0) {
       int orientation = 1;
@@ -279,10 +319,11 @@ static dager_status jpeg_inspect(const uint8_t *data, size_t size,
         return dager_fail(DAGER_ERROR_CORRUPT_IMAGE,
                           "JPEG scan comes before the frame header");
       }
-      if (!have_huffman) {
-        return dager_fail(DAGER_ERROR_CORRUPT_IMAGE,
-                          "JPEG scan comes before any Huffman table");
-      }
+      dager_status status =
+          jpeg_scan_tables(segment, length, progressive, huffman_tables);
+
+      if (status != DAGER_OK)
+        return status;
       if (++scans > DAGER_IMAGE_MAX_JPEG_SCANS) {
         return dager_fail(DAGER_ERROR_UNSUPPORTED_FORMAT,
                           "JPEG has more than %d scans", scans - 1);

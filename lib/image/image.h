@@ -86,15 +86,16 @@ typedef struct dager_image_info {
  *   values above DAGER_IMAGE_MAX_DECODE_PIXELS mean that ceiling) and each
  *   side against DAGER_IMAGE_MAX_SIDE, as soon as the header that
  *   declares them is read: DAGER_ERROR_IMAGE_TOO_LARGE;
- * - JPEG: the marker structure from SOI to EOI, with a frame header (SOF0,
- *   SOF1 or SOF2, 8-bit, 1/3/4 components), valid Huffman tables (at most
- *   256 codes each, inside their segment) before the first scan, at least one
- * scan and an EOI after the entropy-coded data. Arithmetic coding, lossless,
- * hierarchical and 12-bit JPEGs, JPEGs of more than DAGER_IMAGE_MAX_JPEG_SCANS
- * scans, and 4-component JPEGs without an Adobe APP14 marker saying CMYK or
- * YCCK are DAGER_ERROR_UNSUPPORTED_FORMAT; anything cut short or out of order
- * is DAGER_ERROR_CORRUPT_IMAGE. The EXIF orientation is read from the first
- *   APP1 Exif segment before the first scan;
+ * - JPEG: the marker structure from SOI to EOI, with a frame header
+ *   (SOF0, SOF1 or SOF2, 8-bit, 1/3/4 components), valid Huffman tables
+ *   (at most 256 codes each, inside their segment), every scan naming
+ *   only tables defined before it, at least one scan and an EOI after the
+ *   entropy-coded data. Arithmetic coding, lossless, hierarchical and
+ *   12-bit JPEGs, JPEGs of more than DAGER_IMAGE_MAX_JPEG_SCANS scans, and
+ *   4-component JPEGs without an Adobe APP14 marker saying CMYK or YCCK
+ *   are DAGER_ERROR_UNSUPPORTED_FORMAT; anything cut short or out of
+ *   order is DAGER_ERROR_CORRUPT_IMAGE. The EXIF orientation is read from
+ *   the first APP1 Exif segment before the first scan;
  * - PNG: IHDR first and valid, every chunk inside the data, the CRC of
  *   every critical chunk, image data present and an IEND chunk:
  *   otherwise DAGER_ERROR_CORRUPT_IMAGE.

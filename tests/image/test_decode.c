@@ -87,6 +87,7 @@ static void truncated_and_corrupt_files_are_errors(void **state) {
                                 "jpeg_no_scan.jpg",
                                 "jpeg_width0.jpg",
                                 "jpeg_huffman_overfull.jpg",
+                                "jpeg_undefined_huffman.jpg",
                                 "png_signature_only.png",
                                 "png_trunc_half.png",
                                 "png_no_iend.png",

@@ -907,6 +907,12 @@ static void write_jpeg_cases(writer_state *state) {
     emit_buffer(state, "jpeg_huffman_overfull.jpg", ok, &out);
   }
 
+  /* A scan naming Huffman tables (slot 3) that no DHT defined. */
+  ok = buffer_copy(&out, base.bytes, base.size);
+  if (ok)
+    out.bytes[sos + 6] = 0x33;
+  emit_buffer(state, "jpeg_undefined_huffman.jpg", ok, &out);
+
   /* A decompression-time bomb's shape: the scan repeated 101 times. */
   ok = buffer_copy(&out, base.bytes, sos);
   for (int i = 0; ok && i < 101; i++) {
