@@ -283,7 +283,8 @@ static dager_status find_landmarks(dager_session *session,
       dager_network_input_shape(engine->networks[DAGER_API_LANDMARKS]);
   dager_status status;
 
-  if (!dager_face_rect_from_box(face->x, face->y, face->width, face->height,
+  if (!dager_face_rect_from_box((double)face->x, (double)face->y,
+                                (double)face->width, (double)face->height,
                                 (uint32_t)image->width, (uint32_t)image->height,
                                 crop)) {
     return DAGER_OK;
@@ -298,7 +299,7 @@ static dager_status find_landmarks(dager_session *session,
    * does; see dager_face_landmarks_to_image. */
   dager_face_landmarks_to_image(
       output(session, DAGER_API_LANDMARKS, engine->landmarks_output), input.w,
-      crop, face->x, face->y, &face->landmarks[0][0]);
+      crop, (double)face->x, (double)face->y, &face->landmarks[0][0]);
   face->has_landmarks = 1;
 
   /* A detector box often stops at the edge that cuts a face; landmarks
