@@ -10,13 +10,16 @@
  *                  [--pipeline-runs N] [--detector ssd|tiny]
  *                  [--tiny-input-size N] [--json]
  *   bench_pipeline --write-ppm DIR --images ...
+ *   bench_pipeline --memory [--models DIR]
  *
  * The kernel table is chosen once per process (dager_kernels_best reads
  * DAGER_ISA), so the program runs itself once per ISA with DAGER_ISA set
  * and gathers what each run prints. Each network is timed on the fixed
  * input pattern of tests/fixtures/README.md, as bench/node/ does, so the
  * two sides see the same numbers. --write-ppm writes the photos as libdager
- * decodes them, for the Node pipeline, and exits.
+ * decodes them, for the Node pipeline, and exits. --memory loads all seven
+ * models and networks with the best kernels and says where the resident
+ * memory goes.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -33,6 +36,7 @@
 #include "image/image.h"
 #include "kernels/kernels.h"
 #include "model/model.h"
+#include "nn/network_internal.h"
 #include "nn/nn.h"
 #include "nn/thread_pool.h"
 #include "staged.h"
@@ -62,6 +66,7 @@ typedef struct settings {
   int tiny_input_size;
   int json;
   const char *write_ppm;
+  int memory;
   const char *child_isa; /* set in the per-ISA runs */
 } settings;
 
@@ -110,7 +115,7 @@ static void usage(void) {
           "  [--networks all|none|name,...] [--warmup N] [--runs N]\n"
           "  [--pipeline-warmup N] [--pipeline-runs N]\n"
           "  [--detector ssd|tiny] [--tiny-input-size N] [--json]\n"
-          "  [--write-ppm DIR]\n");
+          "  [--write-ppm DIR] [--memory]\n");
   exit(2);
 }
 
@@ -277,6 +282,10 @@ static void parse_arguments(int argc, char **argv, settings *s) {
 
     if (strcmp(option, "--json") == 0) {
       s->json = 1;
+      continue;
+    }
+    if (strcmp(option, "--memory") == 0) {
+      s->memory = 1;
       continue;
     }
     if (!value)
@@ -827,6 +836,109 @@ static int run_child(const settings *s) {
 }
 
 /* ------------------------------------------------------------------------
+ * Memory: what a loaded model and its network keep resident.
+ */
+
+static double resident_mib(void) {
+  FILE *stream = fopen("/proc/self/statm", "r");
+  unsigned long size = 0, resident = 0;
+
+  if (!stream)
+    return -1;
+  if (fscanf(stream, "%lu %lu", &size, &resident) != 2)
+    resident = 0;
+  fclose(stream);
+  return (double)resident * (double)sysconf(_SC_PAGESIZE) / 1048576.0;
+}
+
+/* Bytes of the model's float tensors, and of those among them that the
+ * network packs into its own copy (filters of convolutions, depthwise
+ * convolutions and fully connected layers), and of the packed copy. */
+static void weight_bytes(const dager_network *network, size_t *all_floats,
+                         size_t *packed_sources, size_t *packed) {
+  const dager_model *model = network->model;
+  const dager_kernels *kernels = network->kernels;
+
+  *all_floats = *packed_sources = *packed = 0;
+  for (uint32_t i = 0; i < model->tensor_count; i++)
+    *all_floats += model->tensors[i].element_count * sizeof(float);
+  for (uint32_t i = 0; i < network->step_count; i++) {
+    const dager_nn_step *step = &network->steps[i];
+    size_t bytes;
+
+    if (step->op == DAGER_OP_CONV2D)
+      bytes = kernels->conv2d_packed_size(&step->window);
+    else if (step->op == DAGER_OP_DEPTHWISE_CONV2D)
+      bytes = kernels->depthwise_packed_size(&step->window);
+    else if (step->op == DAGER_OP_FULLY_CONNECTED)
+      bytes = kernels->fully_connected_packed_size(step->fc_in, step->fc_out);
+    else
+      continue;
+    *packed += (bytes + 63) / 64 * 64;
+    *packed_sources +=
+        model->tensors[step->node->weights[0]].element_count * sizeof(float);
+  }
+}
+
+static int report_memory(const settings *s) {
+  dager_model *models[NETWORK_COUNT] = {NULL};
+  dager_network *networks[NETWORK_COUNT] = {NULL};
+  double start = resident_mib();
+  double totals[3] = {0, 0, 0};
+  int failed = 0;
+
+  printf("kernels %s; resident at start %.1f MiB\n", dager_kernels_best()->name,
+         start);
+  printf("%-22s %9s %9s %9s %9s %9s %9s %9s\n", "model", "file", "floats",
+         "packable", "packed", "arena", "+RSS rd", "+RSS bld");
+  for (int i = 0; i < NETWORK_COUNT && !failed; i++) {
+    char path[4096];
+    size_t floats, sources, packed;
+    double before, after_read;
+    FILE *file;
+    long file_bytes = -1;
+
+    snprintf(path, sizeof path, "%s/%s.dager", s->models, network_names[i]);
+    file = fopen(path, "rb");
+    if (file && fseek(file, 0, SEEK_END) == 0)
+      file_bytes = ftell(file);
+    if (file)
+      fclose(file);
+    before = resident_mib();
+    if (dager_model_read_file(path, &models[i]) != DAGER_OK ||
+        (after_read = resident_mib(),
+         dager_network_create(models[i], NULL, &networks[i]) != DAGER_OK)) {
+      fprintf(stderr, "bench_pipeline: %s: %s\n", path,
+              dager_last_error_message());
+      failed = 1;
+      break;
+    }
+    weight_bytes(networks[i], &floats, &sources, &packed);
+    totals[0] += (double)floats;
+    totals[1] += (double)sources;
+    totals[2] += (double)packed;
+    printf("%-22s %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f\n",
+           network_names[i], (double)file_bytes / 1048576.0,
+           (double)floats / 1048576.0, (double)sources / 1048576.0,
+           (double)packed / 1048576.0,
+           (double)dager_network_arena_size(networks[i]) / 1048576.0,
+           after_read - before, resident_mib() - after_read);
+  }
+  printf("%-22s %9s %9.2f %9.2f %9.2f\n", "all", "", totals[0] / 1048576.0,
+         totals[1] / 1048576.0, totals[2] / 1048576.0);
+  printf(
+      "resident with all loaded %.1f MiB, peak %.1f MiB (MiB columns; "
+      "packable = float filters the network has packed its own copy "
+      "of, still held by the model)\n",
+      resident_mib(), (double)peak_rss_kib() / 1024.0);
+  for (int i = 0; i < NETWORK_COUNT; i++) {
+    dager_network_destroy(networks[i]);
+    dager_model_destroy(models[i]);
+  }
+  return failed;
+}
+
+/* ------------------------------------------------------------------------
  * The driver: machine description, one child process per ISA.
  */
 
@@ -978,6 +1090,8 @@ int main(int argc, char **argv) {
     return write_ppms(&s);
   if (s.child_isa)
     return run_child(&s);
+  if (s.memory)
+    return report_memory(&s);
 
   describe_cpu(model, sizeof model, flags, sizeof flags);
   load_average(load_start);
