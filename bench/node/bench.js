@@ -20,14 +20,16 @@ function usage() {
   process.stderr.write(
     'usage: bench.js --models DIR [--images DIR] [--backends wasm,cpu]\n' +
     '                [--networks name,...] [--warmup N] [--runs N]\n' +
-    '                [--pipeline-warmup N] [--pipeline-runs N]\n');
+    '                [--pipeline-warmup N] [--pipeline-runs N]\n' +
+    'defaults: wasm warm-up 3, runs 15, pipeline 1 + 3; ' +
+    'cpu warm-up 1, runs 5, pipeline 1 + 1\n');
   process.exit(2);
 }
 
 function parseArgs(argv) {
   const args = { models: null, images: null, backends: ['wasm', 'cpu'],
-    networks: core.NETWORKS.map((n) => n.model), warmup: 3, runs: 15,
-    pipelineWarmup: 1, pipelineRuns: 3 };
+    networks: core.NETWORKS.map((n) => n.model), warmup: null, runs: null,
+    pipelineWarmup: null, pipelineRuns: null };
   const count = (text) => {
     const n = Number(text);
     if (!Number.isInteger(n) || n < 0) usage();
@@ -49,7 +51,7 @@ function parseArgs(argv) {
     else if (a === '--pipeline-runs') args.pipelineRuns = count(value);
     else usage();
   }
-  if (!args.models || args.runs < 1 || args.pipelineRuns < 1) usage();
+  if (!args.models || args.runs === 0 || args.pipelineRuns === 0) usage();
   for (const b of args.backends) if (b !== 'wasm' && b !== 'cpu') usage();
   const known = new Set(core.NETWORKS.map((n) => n.model));
   for (const n of args.networks) {
@@ -162,6 +164,21 @@ async function timePipeline(file, warmup, runs) {
       1000 : null };
 }
 
+// Defaults per backend: tfjs' cpu backend is about 25 times slower than
+// wasm here (SSD about 9 s a call), so it gets fewer runs unless told.
+const DEFAULT_COUNTS = {
+  wasm: { warmup: 3, runs: 15, pipelineWarmup: 1, pipelineRuns: 3 },
+  cpu: { warmup: 1, runs: 5, pipelineWarmup: 1, pipelineRuns: 1 },
+};
+
+function counts(args, backend) {
+  const d = DEFAULT_COUNTS[backend];
+  const pick = (value, fallback) => (value === null ? fallback : value);
+  return { warmup: pick(args.warmup, d.warmup), runs: pick(args.runs, d.runs),
+    pipelineWarmup: pick(args.pipelineWarmup, d.pipelineWarmup),
+    pipelineRuns: pick(args.pipelineRuns, d.pipelineRuns) };
+}
+
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const report = {
@@ -171,14 +188,13 @@ async function main() {
     node: process.version,
     cpu: os.cpus()[0] ? os.cpus()[0].model : 'unknown',
     models: path.resolve(args.models),
-    timing: 'wall clock (and process CPU time) per call of the network\'s own forwardInput, ' +
-      'outputs read back with dataSync; median and nearest-rank p90 ' +
-      'after warm-up; pipeline: detectAllFaces (SSD, minConfidence 0.5) ' +
-      'withFaceLandmarks, withFaceExpressions, withAgeAndGender, ' +
+    timing: 'wall clock (and process CPU time) per call of the ' +
+      'network\'s own forwardInput, outputs read back with dataSync; ' +
+      'median and nearest-rank p90 after warm-up; pipeline: ' +
+      'detectAllFaces (SSD, minConfidence 0.5) withFaceLandmarks, ' +
+      'withFaceExpressions, withAgeAndGender, ' +
       'withFaceDescriptors on a tensor of already decoded pixels',
     load_average_at_start: os.loadavg().map(round),
-    warmup: args.warmup,
-    pipeline_warmup: args.pipelineWarmup,
     backends: {},
   };
   const photos = args.images
@@ -187,7 +203,9 @@ async function main() {
   let loaded = false;
   for (const backend of args.backends) {
     await core.useBackend(tf, backend);
-    const entry = { info: await core.backendInfo(tf) };
+    const n = counts(args, backend);
+    const entry = { info: await core.backendInfo(tf), warmup: n.warmup,
+      pipeline_warmup: n.pipelineWarmup };
     if (!loaded) {
       // Weights load onto the first backend; tfjs moves them to a later one
       // on first use, which the warm-up runs absorb.
@@ -201,15 +219,13 @@ async function main() {
     for (const name of args.networks) {
       const network = core.NETWORKS.find((n) => n.model === name);
       process.stderr.write(`bench ${backend} ${name}\n`);
-      entry.networks[name] = await timeNetwork(network, args.warmup,
-        args.runs);
+      entry.networks[name] = await timeNetwork(network, n.warmup, n.runs);
     }
     entry.pipeline = {};
     for (const photo of photos) {
       process.stderr.write(`bench ${backend} pipeline ${photo}\n`);
       entry.pipeline[path.basename(photo, '.ppm')] = await timePipeline(
-        path.join(args.images, photo), args.pipelineWarmup,
-        args.pipelineRuns);
+        path.join(args.images, photo), n.pipelineWarmup, n.pipelineRuns);
     }
     report.backends[backend] = entry;
   }
