@@ -374,8 +374,11 @@ func TestEngineCloseClosesSessions(t *testing.T) {
 	}
 }
 
-// waitForFinalizers collects garbage until the finalizers have freed the
-// wanted number of objects of each kind, or gives up after a few seconds.
+// waitForFinalizers collects garbage until the finalizers have freed at
+// least the wanted number of objects of each kind, or gives up after about
+// ten seconds. Go does not promise to finalize every object (one can stay
+// reachable from a stale stack slot, seen here under load), so tests
+// forget more objects than they wait for.
 func waitForFinalizers(t *testing.T, want map[string]int) {
 	t.Helper()
 	var mutex sync.Mutex
@@ -386,9 +389,9 @@ func waitForFinalizers(t *testing.T, want map[string]int) {
 		mutex.Unlock()
 	}
 	defer func() { finalized = func(string) {} }()
-	for attempt := 0; attempt < 100; attempt++ {
+	for attempt := 0; attempt < 200; attempt++ {
 		runtime.GC()
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(50 * time.Millisecond)
 		mutex.Lock()
 		done := true
 		for kind, count := range want {
@@ -416,8 +419,8 @@ func forgetImages(t *testing.T, encoded []byte, count int) {
 
 func TestForgottenImagesAreFreed(t *testing.T) {
 	encoded := syntheticPNG(t, 16, 16)
-	forgetImages(t, encoded, 5)
-	waitForFinalizers(t, map[string]int{"image": 5})
+	forgetImages(t, encoded, 20)
+	waitForFinalizers(t, map[string]int{"image": 16})
 }
 
 func forgetEngineAndSession(t *testing.T, models string) {
@@ -430,10 +433,13 @@ func forgetEngineAndSession(t *testing.T, models string) {
 	}
 }
 
-// An engine and its session, both forgotten, are freed: the session's
-// link to its engine makes no cycle that would stop the finalizers.
+// Engines and their sessions, forgotten, are freed: a session's link to
+// its engine makes no cycle that would stop the finalizers (with one, none
+// would ever run).
 func TestForgottenEngineAndSessionAreFreed(t *testing.T) {
 	models, _ := modelsAndSample(t)
-	forgetEngineAndSession(t, models)
-	waitForFinalizers(t, map[string]int{"engine": 1, "session": 1})
+	for pair := 0; pair < 3; pair++ {
+		forgetEngineAndSession(t, models)
+	}
+	waitForFinalizers(t, map[string]int{"engine": 2, "session": 2})
 }
