@@ -136,16 +136,23 @@ done
 # first photo, and the dager program's peak memory on it.
 first=${photo_files[0]}
 echo "bench.sh: all ISAs, 1 and 2 threads" >&2
-"$bench" --models "$models" --isa all --threads 1,2 --json --warmup "$warmup" --runs "$runs" \
+"$bench" --models "$models" --isa all --threads 1,2 --json \
+  --warmup "$warmup" --runs "$runs" \
   --images "$first" --pipeline-warmup "$pipeline_warmup" \
   --pipeline-runs "$pipeline_runs" >"$out/ours-all.json" 2>>"$out/ours.log"
 echo "bench.sh: tiny detector" >&2
-"$bench" --models "$models" --isa best --threads 1,2 --json --networks none --detector tiny \
+"$bench" --models "$models" --isa best --threads 1,2 --json --networks none \
+  --detector tiny \
   --images "$first" --pipeline-warmup "$pipeline_warmup" \
   --pipeline-runs "$pipeline_runs" >"$out/ours-tiny.json" 2>>"$out/ours.log"
+# dager loads the descriptor network only with --descriptor.
 for detector in ssd tiny; do
   /usr/bin/time -v "$dager" --models "$models" --detector "$detector" \
     --no-progress "$first" >/dev/null 2>"$out/rss-$detector.txt"
+  /usr/bin/time -v "$dager" --models "$models" --detector "$detector" \
+    --descriptor --no-progress "$first" >/dev/null \
+    2>"$out/rss-$detector-descriptor.txt"
 done
+"$bench" --models "$models" --memory >"$out/memory.txt" 2>>"$out/ours.log"
 
 node bench/pipeline/compare.js "$out" | tee "$out/summary.md"

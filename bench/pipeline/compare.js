@@ -45,6 +45,9 @@ function median(values) {
 }
 
 const fmt = (v, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : '-');
+// "wall (CPU)" of a bench_pipeline timing.
+const both = (t) => (t ? `${fmt(t.median_ms)} (${fmt(t.cpu_median_ms)})`
+  : '-');
 const mark = (ok) => (ok === null ? '' : ok ? 'met' : 'MISSED');
 
 // The one-ISA, one-thread block of a bench_pipeline document.
@@ -233,21 +236,26 @@ if (all) {
       return `${net} ${fmt(i.read_ms, 1)} + ${fmt(i.build_ms, 1)}`;
     }).join(', ') + '.');
   say();
-  say('Pipeline stages on the first photo (median ms, wall; CPU in ' +
-    'brackets for the total):');
+  say('Pipeline stages on the first photo (median ms, wall clock, with ' +
+    'the process CPU time in brackets; per face = total / faces, wall):');
   say();
-  say('| ISA | threads | faces | decode | detect | landmarks | align | ' +
-    'attributes | total | per face | engine load | peak RSS MiB |');
-  say('|---|---|---|---|---|---|---|---|---|---|---|---|');
-  for (const i of isas) {
+  say('| detector | ISA | threads | faces | decode | detect | landmarks | ' +
+    'align | attributes | total | per face | engine load | peak RSS MiB |');
+  say('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  const tinyDoc = readJson('ours-tiny.json');
+  const withTiny = isas.map((i) => ['ssd', i]).concat(
+    tinyDoc ? tinyDoc.isas.filter((i) => i.by_threads)
+      .map((i) => ['tiny', i]) : []);
+  for (const [detector, i] of withTiny) {
     for (const t of i.by_threads) {
       for (const [photo, p] of Object.entries(t.pipeline || {})) {
         if (!p.analyse) continue;
-        say(`| ${i.isa} | ${t.threads} | ${p.faces} (${photo}) | ` +
-          `${fmt(p.decode.median_ms)} | ${fmt(p.detect.median_ms)} | ` +
-          `${fmt(p.landmarks.median_ms)} | ${fmt(p.align.median_ms)} | ` +
-          `${fmt(p.attributes.median_ms)} | ${fmt(p.analyse.median_ms)} ` +
-          `(${fmt(p.analyse.cpu_median_ms)}) | ${fmt(p.per_face_ms)} | ` +
+        say(`| ${detector} | ${i.isa} | ${t.threads} | ` +
+          `${p.faces} (${photo}) | ` +
+          `${both(p.decode)} | ${both(p.detect)} | ` +
+          `${both(p.landmarks)} | ${both(p.align)} | ` +
+          `${both(p.attributes)} | ${both(p.analyse)} | ` +
+          `${fmt(p.per_face_ms)} | ` +
           `${fmt(t.engine_load_ms, 0)} | ${fmt(i.peak_rss_kib / 1024, 1)} |`);
       }
     }
@@ -307,9 +315,13 @@ if (desc) {
     TARGET_DESCRIPTOR_MS);
 }
 for (const detector of ['ssd', 'tiny']) {
-  const mib = rssMib(detector);
-  target(`peak RSS of dager --detector ${detector} on the first photo, MiB`,
+  for (const suffix of ['', '-descriptor']) {
+    const mib = rssMib(`${detector}${suffix}`);
+    if (!Number.isFinite(mib)) continue;
+    target(`peak RSS of dager --detector ${detector}` +
+      `${suffix ? ' --descriptor' : ''} on the first photo, MiB`,
     mib, NaN, TARGET_RSS_MIB);
+  }
 }
 for (const [label, doc] of [['SSD', all],
   ['tiny', readJson('ours-tiny.json')]]) {
@@ -322,4 +334,14 @@ for (const [label, doc] of [['SSD', all],
   }
 }
 say();
+const memory = path.join(dir, 'memory.txt');
+if (fs.existsSync(memory)) {
+  say('## Where the memory goes (bench_pipeline --memory, all seven ' +
+    'models)');
+  say();
+  say('```');
+  say(fs.readFileSync(memory, 'utf8').trimEnd());
+  say('```');
+  say();
+}
 process.stdout.write(`${out.join('\n')}\n`);
