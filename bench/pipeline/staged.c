@@ -279,7 +279,8 @@ static dager_status analyse_face(dager_session *session,
   double box[4];
   clock_mark mark = mark_now();
 
-  if (!dager_face_rect_from_box(face->x, face->y, face->width, face->height,
+  if (!dager_face_rect_from_box((double)face->x, (double)face->y,
+                                (double)face->width, (double)face->height,
                                 (uint32_t)image->width, (uint32_t)image->height,
                                 &crop)) {
     return DAGER_OK;
@@ -291,7 +292,7 @@ static dager_status analyse_face(dager_session *session,
     return status;
   dager_face_landmarks_to_image(
       output_of(session, DAGER_API_LANDMARKS, engine->landmarks_output),
-      input.w, &crop, face->x, face->y, face->landmarks);
+      input.w, &crop, (double)face->x, (double)face->y, face->landmarks);
   face->has_landmarks = 1;
   lap(times, BENCH_STAGE_LANDMARKS, &mark);
 
