@@ -14,7 +14,7 @@ int main(int argc, char **argv) {
             argc == 2 ? dager_last_error_message() : "give one photo");
   }
   for (size_t i = 0; i < dager_result_face_count(result); i++) {
-    dager_face face = {.struct_size = sizeof(face)};
+    dager_face face = DAGER_FACE_INIT;
     if (dager_result_face(result, i, &face) == DAGER_OK) {
       printf("face %zu: age %.0f, %s, %s\n", i + 1, (double)face.age,
              dager_gender_name(face.gender),
