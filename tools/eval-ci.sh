@@ -41,13 +41,15 @@ export DAGER_MODELS_DIR="$build/models"
 # half a year of age MAE, half a point of NME. They allow for a face or two
 # flipping with the float summation order of another instruction set, not
 # for a real loss; one machine gives the same numbers on every run.
-# Recorded with the avx512 kernels at commit 0f238cb; docs/accuracy.md has the
-# full-set numbers.
+# Recorded with the avx512 kernels at commit a92e730. Between 8699629 and
+# a92e730 JAFFE's numbers moved (tiny: 52 to 54 of 54 faces found), most
+# likely by a50f175, the padded detector pass for images up to 400 px;
+# the others did not. docs/accuracy.md has the full-set numbers.
 checks="$(cat <<'EOF'
-jaffe-ssd | --dataset jaffe "$data/jaffe/images" --every 4 --detector ssd --attribute-crop box | emotion.accuracy | 0.8333 | 0.04 | high
+jaffe-ssd | --dataset jaffe "$data/jaffe/images" --every 4 --detector ssd --attribute-crop box | emotion.accuracy | 0.8148 | 0.04 | high
 jaffe-ssd | (same run) | detection_rate | 1.0 | 0.04 | high
-jaffe-tiny | --dataset jaffe "$data/jaffe/images" --every 4 --detector tiny --attribute-crop box | emotion.accuracy | 0.75 | 0.04 | high
-jaffe-tiny | (same run) | detection_rate | 0.9630 | 0.04 | high
+jaffe-tiny | --dataset jaffe "$data/jaffe/images" --every 4 --detector tiny --attribute-crop box | emotion.accuracy | 0.7778 | 0.04 | high
+jaffe-tiny | (same run) | detection_rate | 1.0 | 0.04 | high
 helen-ssd | --dataset 300w "$data/300w_helen_test/testset" --every 5 --detector ssd | landmarks.nme_mean | 0.05625 | 0.005 | low
 helen-ssd | (same run) | detection_rate | 1.0 | 0.05 | high
 afw-ssd | --dataset 300w "$data/300w_afw/afw" --every 5 --detector ssd | landmarks.nme_mean | 0.07126 | 0.005 | low
