@@ -59,6 +59,20 @@ func (status Status) String() string {
 	return C.GoString(C.dager_status_string(C.dager_status(status)))
 }
 
+var statusNames = [...]string{"ok", "invalid_argument", "out_of_memory",
+	"io", "unsupported_format", "corrupt_image", "image_too_large",
+	"model_invalid", "model_version", "model_wrong_task", "unknown_option",
+	"out_of_range", "not_loaded", "internal"}
+
+// Name is the status's short name, the one the dager program prints in
+// its "status" field ("io", "corrupt_image", ...), or "unknown".
+func (status Status) Name() string {
+	if status >= 0 && int(status) < len(statusNames) {
+		return statusNames[status]
+	}
+	return "unknown"
+}
+
 // Error is a failed libdager call.
 type Error struct {
 	Status  Status
@@ -66,8 +80,8 @@ type Error struct {
 }
 
 func (failure *Error) Error() string {
-	return fmt.Sprintf("dager: %s (status %d)", failure.Message,
-		int(failure.Status))
+	return fmt.Sprintf("dager: %s (%s)", failure.Message,
+		failure.Status.Name())
 }
 
 // Is makes errors.Is(err, &dager.Error{Status: dager.IO}) match by status.

@@ -122,6 +122,10 @@ func TestLoadErrors(t *testing.T) {
 	if !errors.Is(err, &Error{Status: ImageTooLarge}) {
 		t.Fatal("errors.Is does not match by status")
 	}
+	if !strings.HasSuffix(err.Error(), "(image_too_large)") ||
+		Internal.Name() != "internal" || Status(99).Name() != "unknown" {
+		t.Fatalf("status names: %q", err.Error())
+	}
 }
 
 // Failing calls on many goroutines at once, two kinds alternating: each
