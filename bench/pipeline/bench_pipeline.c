@@ -11,6 +11,7 @@
  *                  [--tiny-input-size N] [--json]
  *   bench_pipeline --write-ppm DIR --images ...
  *   bench_pipeline --memory [--models DIR]
+ *   bench_pipeline --profile [--models DIR] [--networks ...] [--runs N]
  *
  * The kernel table is chosen once per process (dager_kernels_best reads
  * DAGER_ISA), so the program runs itself once per ISA with DAGER_ISA set
@@ -19,7 +20,9 @@
  * two sides see the same numbers. --write-ppm writes the photos as libdager
  * decodes them, for the Node pipeline, and exits. --memory loads all seven
  * models and networks with the best kernels and says where the resident
- * memory goes.
+ * memory goes. --profile runs each network on one thread through a copy
+ * of the best kernel table whose slots time every call, and splits the
+ * thread's CPU time by kind of operation.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -29,6 +32,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "api/api.h"
@@ -67,6 +71,7 @@ typedef struct settings {
   int json;
   const char *write_ppm;
   int memory;
+  int profile;
   const char *child_isa; /* set in the per-ISA runs */
 } settings;
 
@@ -115,7 +120,7 @@ static void usage(void) {
           "  [--networks all|none|name,...] [--warmup N] [--runs N]\n"
           "  [--pipeline-warmup N] [--pipeline-runs N]\n"
           "  [--detector ssd|tiny] [--tiny-input-size N] [--json]\n"
-          "  [--write-ppm DIR] [--memory]\n");
+          "  [--write-ppm DIR] [--memory] [--profile]\n");
   exit(2);
 }
 
@@ -286,6 +291,10 @@ static void parse_arguments(int argc, char **argv, settings *s) {
     }
     if (strcmp(option, "--memory") == 0) {
       s->memory = 1;
+      continue;
+    }
+    if (strcmp(option, "--profile") == 0) {
+      s->profile = 1;
       continue;
     }
     if (!value)
@@ -939,6 +948,192 @@ static int report_memory(const settings *s) {
 }
 
 /* ------------------------------------------------------------------------
+ * Profile: thread CPU time per kind of operation.
+ */
+
+typedef enum op_kind {
+  OP_STEM,      /* convolution over at most 4 input channels */
+  OP_POINTWISE, /* 1x1 convolution */
+  OP_CONV,      /* other convolutions */
+  OP_DEPTHWISE,
+  OP_FULLY_CONNECTED,
+  OP_POOL,
+  OP_ELEMENTWISE, /* add, affine, activations, softmax, sigmoid */
+  OP_KIND_COUNT
+} op_kind;
+
+static const char *const op_kind_names[OP_KIND_COUNT] = {
+    "stem conv", "1x1 conv", "kxk conv", "depthwise", "fc", "pool", "eltwise"};
+
+/* The kernel slots carry no context, so the timed copy reaches the real
+ * table and the counters through file-scope state; --profile runs on one
+ * thread only. */
+static const dager_kernels *profiled_base;
+static double profiled_ms[OP_KIND_COUNT];
+
+static double thread_cpu_ms(void) {
+  struct timespec time;
+
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time);
+  return (double)time.tv_sec * 1e3 + (double)time.tv_nsec * 1e-6;
+}
+
+static void timed_conv2d(const dager_window *w, const float *input,
+                         const float *packed, const dager_epilogue *epilogue,
+                         float *output, uint32_t row_begin, uint32_t row_end,
+                         void *scratch) {
+  double start = thread_cpu_ms();
+  op_kind kind = w->in_c <= 4                           ? OP_STEM
+                 : w->kernel_h == 1 && w->kernel_w == 1 ? OP_POINTWISE
+                                                        : OP_CONV;
+
+  profiled_base->conv2d(w, input, packed, epilogue, output, row_begin, row_end,
+                        scratch);
+  profiled_ms[kind] += thread_cpu_ms() - start;
+}
+
+static void timed_depthwise(const dager_window *w, const float *input,
+                            const float *packed, const dager_epilogue *epilogue,
+                            float *output, uint32_t row_begin,
+                            uint32_t row_end) {
+  double start = thread_cpu_ms();
+
+  profiled_base->depthwise_conv2d(w, input, packed, epilogue, output, row_begin,
+                                  row_end);
+  profiled_ms[OP_DEPTHWISE] += thread_cpu_ms() - start;
+}
+
+static void timed_fully_connected(uint32_t in, uint32_t out, const float *input,
+                                  const float *packed,
+                                  const dager_epilogue *epilogue, float *output,
+                                  uint32_t col_begin, uint32_t col_end) {
+  double start = thread_cpu_ms();
+
+  profiled_base->fully_connected(in, out, input, packed, epilogue, output,
+                                 col_begin, col_end);
+  profiled_ms[OP_FULLY_CONNECTED] += thread_cpu_ms() - start;
+}
+
+static void timed_max_pool(const dager_window *w, const float *input,
+                           float *output, uint32_t row_begin,
+                           uint32_t row_end) {
+  double start = thread_cpu_ms();
+
+  profiled_base->max_pool(w, input, output, row_begin, row_end);
+  profiled_ms[OP_POOL] += thread_cpu_ms() - start;
+}
+
+static void timed_average_pool(const dager_window *w, const float *input,
+                               float *output, uint32_t row_begin,
+                               uint32_t row_end) {
+  double start = thread_cpu_ms();
+
+  profiled_base->average_pool(w, input, output, row_begin, row_end);
+  profiled_ms[OP_POOL] += thread_cpu_ms() - start;
+}
+
+static void timed_global_average_pool(uint32_t pixels, uint32_t channels,
+                                      const float *input, float *output) {
+  double start = thread_cpu_ms();
+
+  profiled_base->global_average_pool(pixels, channels, input, output);
+  profiled_ms[OP_POOL] += thread_cpu_ms() - start;
+}
+
+static void timed_elementwise(size_t count, uint32_t channels, const float *a,
+                              const float *b, const dager_epilogue *epilogue,
+                              float *out) {
+  double start = thread_cpu_ms();
+
+  profiled_base->elementwise(count, channels, a, b, epilogue, out);
+  profiled_ms[OP_ELEMENTWISE] += thread_cpu_ms() - start;
+}
+
+static void timed_softmax(size_t count, const float *input, float *output) {
+  double start = thread_cpu_ms();
+
+  profiled_base->softmax(count, input, output);
+  profiled_ms[OP_ELEMENTWISE] += thread_cpu_ms() - start;
+}
+
+static void timed_sigmoid(size_t count, const float *input, float *output) {
+  double start = thread_cpu_ms();
+
+  profiled_base->sigmoid(count, input, output);
+  profiled_ms[OP_ELEMENTWISE] += thread_cpu_ms() - start;
+}
+
+static int report_profile(const settings *s) {
+  dager_kernels timed = *dager_kernels_best();
+
+  profiled_base = dager_kernels_best();
+  timed.conv2d = timed_conv2d;
+  timed.depthwise_conv2d = timed_depthwise;
+  timed.fully_connected = timed_fully_connected;
+  timed.max_pool = timed_max_pool;
+  timed.average_pool = timed_average_pool;
+  timed.global_average_pool = timed_global_average_pool;
+  timed.elementwise = timed_elementwise;
+  timed.softmax = timed_softmax;
+  timed.sigmoid = timed_sigmoid;
+
+  printf(
+      "kernels %s, one thread; thread CPU ms per run (mean over %d runs "
+      "after %d warm-up), and share of it per kind of operation; rest = "
+      "runtime and clock overhead\n",
+      profiled_base->name, s->runs, s->warmup);
+  printf("%-22s %8s", "network", "ms");
+  for (int k = 0; k < OP_KIND_COUNT; k++)
+    printf(" %9s", op_kind_names[k]);
+  printf(" %6s\n", "rest");
+  for (int i = 0; i < NETWORK_COUNT; i++) {
+    char path[4096];
+    dager_model *model = NULL;
+    dager_network *network = NULL;
+    dager_network_workspace *workspace = NULL;
+    double total = 0, accounted = 0;
+
+    if (!s->network_wanted[i])
+      continue;
+    snprintf(path, sizeof path, "%s/%s.dager", s->models, network_names[i]);
+    if (dager_model_read_file(path, &model) != DAGER_OK ||
+        (i == 1 && model->input_h != (uint32_t)s->tiny_input_size
+             ? dager_network_create_sized(
+                   model, &timed, (uint32_t)s->tiny_input_size,
+                   (uint32_t)s->tiny_input_size, &network)
+             : dager_network_create(model, &timed, &network)) != DAGER_OK ||
+        dager_network_workspace_create(network, NULL, &workspace) != DAGER_OK) {
+      fprintf(stderr, "bench_pipeline: %s: %s\n", path,
+              dager_last_error_message());
+      dager_network_destroy(network);
+      dager_model_destroy(model);
+      return 1;
+    }
+    write_pattern(model, dager_network_input_shape(network),
+                  dager_network_input(workspace));
+    for (int r = 0; r < s->warmup; r++)
+      (void)dager_network_run(network, workspace);
+    memset(profiled_ms, 0, sizeof profiled_ms);
+    for (int r = 0; r < s->runs; r++) {
+      double start = thread_cpu_ms();
+
+      (void)dager_network_run(network, workspace);
+      total += thread_cpu_ms() - start;
+    }
+    printf("%-22s %8.2f", network_names[i], total / s->runs);
+    for (int k = 0; k < OP_KIND_COUNT; k++) {
+      printf(" %8.1f%%", total > 0 ? 100 * profiled_ms[k] / total : 0.0);
+      accounted += profiled_ms[k];
+    }
+    printf(" %5.1f%%\n", total > 0 ? 100 * (total - accounted) / total : 0.0);
+    dager_network_workspace_destroy(workspace);
+    dager_network_destroy(network);
+    dager_model_destroy(model);
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------------------------
  * The driver: machine description, one child process per ISA.
  */
 
@@ -1092,6 +1287,8 @@ int main(int argc, char **argv) {
     return run_child(&s);
   if (s.memory)
     return report_memory(&s);
+  if (s.profile)
+    return report_profile(&s);
 
   describe_cpu(model, sizeof model, flags, sizeof flags);
   load_average(load_start);
