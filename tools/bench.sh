@@ -154,5 +154,7 @@ for detector in ssd tiny; do
     2>"$out/rss-$detector-descriptor.txt"
 done
 "$bench" --models "$models" --memory >"$out/memory.txt" 2>>"$out/ours.log"
+"$bench" --models "$models" --profile --warmup "$warmup" --runs "$runs" \
+  >"$out/profile.txt" 2>>"$out/ours.log"
 
 node bench/pipeline/compare.js "$out" | tee "$out/summary.md"

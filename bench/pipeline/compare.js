@@ -334,6 +334,15 @@ for (const [label, doc] of [['SSD', all],
   }
 }
 say();
+const profile = path.join(dir, 'profile.txt');
+if (fs.existsSync(profile)) {
+  say('## Where the time goes (bench_pipeline --profile)');
+  say();
+  say('```');
+  say(fs.readFileSync(profile, 'utf8').trimEnd());
+  say('```');
+  say();
+}
 const memory = path.join(dir, 'memory.txt');
 if (fs.existsSync(memory)) {
   say('## Where the memory goes (bench_pipeline --memory, all seven ' +
