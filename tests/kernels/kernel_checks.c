@@ -467,6 +467,12 @@ static const shape conv_shapes[] = {
     {6, 8, 7, 9, 2, 2, PAD_SAME},
     {12, 12, 8, 48, 3, 1, PAD_RANDOM},
     {4, 13, 2, 3, 3, 2, PAD_RANDOM},
+    /* Wide rows, so that whole tiles of every ISA fall inside one row
+     * (the gather's fast path) as well as across rows and edges. */
+    {3, 40, 5, 20, 3, 1, PAD_SAME},
+    {4, 33, 3, 16, 3, 2, PAD_SAME},
+    {2, 30, 8, 33, 1, 1, PAD_VALID},
+    {3, 29, 4, 17, 7, 2, PAD_RANDOM},
     /* Deep enough that the panels of B are visited in several blocks. */
     {4, 5, 520, 70, 3, 1, PAD_SAME},
 };
@@ -493,7 +499,7 @@ unsigned dager_check_conv2d(const dager_kernels *reference,
     static const uint32_t kernels[] = {1, 1, 2, 3, 3, 5, 7};
     const uint32_t kh = kernels[random_below(&r, 7)];
     const uint32_t kw = random_below(&r, 4) ? kh : kernels[random_below(&r, 7)];
-    if (make_window(&w, 1 + random_below(&r, 12), 1 + random_below(&r, 12),
+    if (make_window(&w, 1 + random_below(&r, 12), 1 + random_below(&r, 36),
                     1 + random_below(&r, 40), 1 + random_below(&r, 80), kh, kw,
                     1 + random_below(&r, 2), 1 + random_below(&r, 2),
                     (int)random_below(&r, 3), &r))
