@@ -174,45 +174,41 @@ dager_face_box dager_face_box_to_region(dager_face_box relative,
   return box;
 }
 
-/* Start positions of tiles of side tile over length, at most half a tile
- * apart, the first at 0 and the last flush with the end. */
-static uint32_t tile_positions(uint32_t length, uint32_t tile,
-                               uint32_t *positions, uint32_t room) {
+/* Number of tiles of side tile along length, at most half a tile apart. */
+static uint64_t tile_count(uint32_t length, uint32_t tile) {
   uint32_t step = tile / 2 > 0 ? tile / 2 : 1;
-  uint32_t count;
 
-  if (length <= tile) {
-    if (room > 0)
-      positions[0] = 0;
-    return room > 0 ? 1 : 0;
-  }
-  count = (length - tile + step - 1) / step + 1;
-  if (count > room)
-    count = room;
-  for (uint32_t i = 0; i < count; i++) {
-    positions[i] =
-        count == 1
-            ? 0
-            : (uint32_t)(((uint64_t)(length - tile) * i + (count - 1) / 2) /
-                         (count - 1));
-  }
-  return count;
+  if (length <= tile)
+    return 1;
+  return (length - tile + step - 1) / step + 1;
 }
 
-static size_t add_tiles(uint32_t width, uint32_t height, uint32_t tile,
-                        dager_face_pass *passes, size_t count) {
-  uint32_t xs[DAGER_FACE_MAX_PASSES], ys[DAGER_FACE_MAX_PASSES];
-  uint32_t nx = tile_positions(width, tile, xs, DAGER_FACE_MAX_PASSES);
-  uint32_t ny = tile_positions(height, tile, ys, DAGER_FACE_MAX_PASSES);
+/* Start of tile i of count, the first at 0 and the last flush with the
+ * end, evenly spread. */
+static uint32_t tile_start(uint32_t length, uint32_t tile, uint64_t i,
+                           uint64_t count) {
+  if (length <= tile || count < 2)
+    return 0;
+  return (uint32_t)(((uint64_t)(length - tile) * i + (count - 1) / 2) /
+                    (count - 1));
+}
 
-  for (uint32_t j = 0; j < ny; j++) {
-    for (uint32_t i = 0; i < nx; i++) {
-      if (count == DAGER_FACE_MAX_PASSES)
-        return count;
-      passes[count].x = (int32_t)xs[i];
-      passes[count].y = (int32_t)ys[j];
-      passes[count].width = tile < width ? tile : width;
-      passes[count].height = tile < height ? tile : height;
+/* Adds a whole grid of tile_w x tile_h tiles covering the image, or
+ * nothing when the grid does not fit in the passes left: a partial grid
+ * would leave parts of the image silently unsearched. */
+static size_t add_grid(uint32_t width, uint32_t height, uint32_t tile_w,
+                       uint32_t tile_h, dager_face_pass *passes, size_t count) {
+  uint64_t nx = tile_count(width, tile_w);
+  uint64_t ny = tile_count(height, tile_h);
+
+  if (nx * ny > DAGER_FACE_MAX_PASSES - count)
+    return count;
+  for (uint64_t j = 0; j < ny; j++) {
+    for (uint64_t i = 0; i < nx; i++) {
+      passes[count].x = (int32_t)tile_start(width, tile_w, i, nx);
+      passes[count].y = (int32_t)tile_start(height, tile_h, j, ny);
+      passes[count].width = tile_w < width ? tile_w : width;
+      passes[count].height = tile_h < height ? tile_h : height;
       passes[count].tile = 1;
       count++;
     }
@@ -247,21 +243,37 @@ size_t dager_face_plan_passes(uint32_t width, uint32_t height,
   }
 
   if (short_side > 0 && long_side > 2 * (uint64_t)short_side) {
-    count = add_tiles(width, height, short_side, passes, count);
+    /* Square tiles of the short side; a strip too long for the passes
+     * left gets longer tiles (then squeezed a little, padded at the
+     * bottom or right), so the whole strip is still covered. */
+    uint64_t room = DAGER_FACE_MAX_PASSES - count;
+    uint32_t along = short_side;
+
+    if (tile_count(long_side, along) > room) {
+      along = (uint32_t)((2 * (uint64_t)long_side + room) / (room + 1));
+      while (tile_count(long_side, along) > room)
+        along++;
+    }
+    count = width >= height
+                ? add_grid(width, height, along, height, passes, count)
+                : add_grid(width, height, width, along, passes, count);
   }
 
   if (min_face_size > 0 && input_size > 0) {
     /* A face of min_face_size pixels is min_face_size * input / tile
      * pixels in the network input; 32 is comfortably inside the range
-     * SSD MobileNet finds. */
+     * SSD MobileNet finds. Levels halve the tile until that holds, and
+     * stop early when a level no longer fits in the passes left. */
     uint64_t finest = (uint64_t)min_face_size * input_size / 32;
     uint32_t tile = long_side / 2;
 
     if (finest >= long_side)
       tile = 0;
-    while (tile >= 64 && count < DAGER_FACE_MAX_PASSES) {
-      count = add_tiles(width, height, tile, passes, count);
-      if (tile <= finest)
+    while (tile >= 64) {
+      size_t before = count;
+
+      count = add_grid(width, height, tile, tile, passes, count);
+      if (count == before || tile <= finest)
         break;
       tile /= 2;
     }

@@ -115,8 +115,11 @@ typedef struct dager_face_pass {
  *     fills a small image (too close for the detector: face crops,
  *     thumbnails) appears at half the size. On 298 UTKFace 200 x 200 chips
  *     this raised the faces found from 118 to 259.
- * Writes at most DAGER_FACE_MAX_PASSES passes (the plan is cut there;
- * whole-image first, then finest detail last) and returns their number.
+ * Writes at most DAGER_FACE_MAX_PASSES passes and returns their number.
+ * Every tile level covers the whole image: a level that does not fit in the
+ * passes left is dropped whole (with it the finer ones), so on very large
+ * images min_face_size is not reached; a strip longer than the passes
+ * allow gets longer tiles instead.
  */
 size_t dager_face_plan_passes(uint32_t width, uint32_t height,
                               uint32_t input_size, uint32_t min_face_size,

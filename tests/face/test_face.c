@@ -387,8 +387,23 @@ static void passes_for_ordinary_strip_and_small_images(void **state) {
   count = dager_face_plan_passes(1920, 1080, 512, 40, passes);
   assert_true(count > 1 && count <= DAGER_FACE_MAX_PASSES);
   assert_true(passes[count - 1].width <= 640);
+  /* Levels are whole or absent: 30000 (9), 15000 (49) fit, 7500 does
+   * not; every tile grid ends flush with the image. */
   count = dager_face_plan_passes(60000, 60000, 512, 16, passes);
-  assert_int_equal(count, DAGER_FACE_MAX_PASSES);
+  assert_int_equal(count, 1 + 9 + 49);
+  assert_int_equal(passes[count - 1].x + passes[count - 1].width, 60000);
+  assert_int_equal(passes[count - 1].y + passes[count - 1].height, 60000);
+
+  /* A strip too long for square tiles gets longer ones, still covering
+   * it: 100000 x 100 would need 1999 squares. */
+  count = dager_face_plan_passes(100000, 100, 512, 0, passes);
+  assert_true(count > 2 && count <= DAGER_FACE_MAX_PASSES);
+  assert_int_equal(passes[1].x, 0);
+  assert_int_equal(passes[count - 1].x + passes[count - 1].width, 100000);
+  for (size_t i = 2; i < count; i++) {
+    assert_true(passes[i].x <=
+                passes[i - 1].x + (int32_t)(passes[i - 1].width / 2) + 1);
+  }
 }
 
 int main(void) {
