@@ -2,6 +2,9 @@
 # Builds libdager and runs the whole test suite.
 #   tools/test.sh              release build in build/
 #   tools/test.sh --sanitize   ASan + UBSan build in build-sanitize/
+#   tools/test.sh --tsan       ThreadSanitizer build in build-tsan/, running
+#                              the suites that share engines, networks and
+#                              images between threads
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +16,11 @@ if [ "${1:-}" = "--sanitize" ]; then
         -Dbuildtype=debugoptimized -Dbench=false)
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+elif [ "${1:-}" = "--tsan" ]; then
+  dir=build-tsan
+  args=(-Db_sanitize=thread -Db_lundef=false -Dbuildtype=debugoptimized
+        -Dbench=false)
+  export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 fi
 
 if [ -d "$dir" ]; then
@@ -32,5 +40,7 @@ if [ "$dir" = build-sanitize ]; then
   mapfile -t tests < <(meson test -C "$dir" --list 2>/dev/null |
     sed -n 's|^[^ ]* / ||p' |
     grep -v -E '^api_parity_(scalar|sse41|avx2|neon)$')
+elif [ "$dir" = build-tsan ]; then
+  tests=(nn_ops api_engine api_models image_threads)
 fi
 meson test -C "$dir" --print-errorlogs --num-processes 2 "${tests[@]}"
