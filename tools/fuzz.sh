@@ -16,6 +16,7 @@ if [ ! -d "$dir" ]; then
 fi
 ninja -C "$dir" >/dev/null
 
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 found=0
 for target in "$dir"/tests/fuzz/fuzz_*; do
   name=$(basename "$target")
