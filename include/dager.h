@@ -48,10 +48,20 @@
  *   the top-left corner of the top-left pixel, x to the right, y down.
  *
  * Limitations
- *   - Only JPEG (baseline, progressive, greyscale, CMYK/YCCK) and PNG (all
- *     bit depths, palette, alpha, interlaced) are decoded; anything else is
- *     DAGER_ERROR_UNSUPPORTED_FORMAT, decided from the first bytes, never
- *     from a file name.
+ *   - Only JPEG (baseline, progressive, greyscale, CMYK/YCCK with an Adobe
+ *     marker) and PNG (all bit depths, palette, alpha, interlaced) are
+ *     decoded; anything else is DAGER_ERROR_UNSUPPORTED_FORMAT, decided
+ *     from the first bytes, never from a file name. So are 12-bit,
+ *     arithmetic-coded, lossless and hierarchical JPEGs, JPEGs with more
+ *     than 100 scans, 4-component JPEGs without an Adobe marker, and
+ *     Apple's CgBI PNGs.
+ *   - A JPEG must end with its EOI marker and every critical PNG chunk must
+ *     have a correct CRC, else DAGER_ERROR_CORRUPT_IMAGE: a damaged file is
+ *     never decoded into a partial picture.
+ *   - Image sides above 2^24 pixels are refused, and the pixel limit cannot
+ *     be raised above 2^28 pixels.
+ *   - Only the first EXIF block is read, and its Orientation tag only when
+ *     it is a SHORT with count 1 in a well-formed first IFD.
  *   - Faces smaller than about 40 pixels across are usually not found by
  *     the default detector.
  *   - Age, gender and emotion are estimates from networks trained on public
