@@ -320,11 +320,7 @@ static size_t read_predictions(const dager_result *result, int offset_x,
   }
   size_t kept = 0;
   for (size_t i = 0; i < count; i++) {
-    /* Not DAGER_FACE_INIT: with -Wextra it warns of the fields it leaves
-     * to zero-initialisation. */
-    dager_face face;
-    memset(&face, 0, sizeof face);
-    face.struct_size = sizeof face;
+    dager_face face = DAGER_FACE_INIT;
     if (dager_result_face(result, i, &face) != DAGER_OK) {
       continue;
     }
