@@ -75,10 +75,20 @@ mkdir -p "$out"
 echo "bench.sh: results in $out" >&2
 
 # What the numbers belong to.
+# The build may come from another tree (a `git archive` of a commit, say):
+# name the tree it was configured from, and its commit when it has one.
+source_dir=$(sed -n 's/.*"source": "\([^"]*\)".*/\1/p' \
+  "$build/meson-info/meson-info.json" 2>/dev/null || true)
 {
-  echo "commit $(git rev-parse HEAD 2>/dev/null || echo unknown)"
-  if [ -n "$(git status --porcelain -- lib include 2>/dev/null)" ]; then
-    echo "work tree: lib/ or include/ has uncommitted changes"
+  echo "build $build, configured from ${source_dir:-unknown}"
+  if [ -n "$source_dir" ] &&
+    git -C "$source_dir" rev-parse HEAD >/dev/null 2>&1; then
+    echo "commit $(git -C "$source_dir" rev-parse HEAD)"
+    if [ -n "$(git -C "$source_dir" status --porcelain -- lib include)" ]; then
+      echo "work tree: lib/ or include/ has uncommitted changes"
+    fi
+  else
+    echo "commit unknown (not a git tree; say which commit it holds)"
   fi
   echo "date $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "cpu $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
