@@ -112,7 +112,7 @@ extern "C" {
 #define DAGER_VERSION_PATCH 0
 
 /* MAJOR * 10000 + MINOR * 100 + PATCH, for comparisons in code. */
-#define DAGER_VERSION_NUMBER                                      \
+#define DAGER_VERSION_NUMBER                                 \
   (DAGER_VERSION_MAJOR * 10000 + DAGER_VERSION_MINOR * 100 + \
    DAGER_VERSION_PATCH)
 
@@ -228,9 +228,9 @@ typedef void (*dager_free_fn)(void *user, void *pointer);
  * freed before another is installed.
  * Returns DAGER_ERROR_INVALID_ARGUMENT when only some are NULL.
  */
-DAGER_API DAGER_NODISCARD dager_status dager_set_allocator(
-    dager_malloc_fn malloc_fn, dager_realloc_fn realloc_fn,
-    dager_free_fn free_fn, void *user);
+DAGER_API DAGER_NODISCARD dager_status
+dager_set_allocator(dager_malloc_fn malloc_fn, dager_realloc_fn realloc_fn,
+                    dager_free_fn free_fn, void *user);
 
 /* ------------------------------------------------------------------------
  * Options
@@ -274,8 +274,8 @@ DAGER_API DAGER_NODISCARD dager_status dager_set_allocator(
 typedef struct dager_options dager_options;
 
 /* Makes an options object holding the defaults. */
-DAGER_API DAGER_NODISCARD dager_status dager_options_create(
-    dager_options **out);
+DAGER_API DAGER_NODISCARD dager_status
+dager_options_create(dager_options **out);
 DAGER_API void dager_options_destroy(dager_options *options);
 
 /*
@@ -286,8 +286,8 @@ DAGER_API void dager_options_destroy(dager_options *options);
  */
 DAGER_API DAGER_NODISCARD dager_status dager_options_set_string(
     dager_options *options, const char *name, const char *value);
-DAGER_API DAGER_NODISCARD dager_status dager_options_set_int(
-    dager_options *options, const char *name, int64_t value);
+DAGER_API DAGER_NODISCARD dager_status
+dager_options_set_int(dager_options *options, const char *name, int64_t value);
 DAGER_API DAGER_NODISCARD dager_status dager_options_set_double(
     dager_options *options, const char *name, double value);
 
@@ -304,8 +304,8 @@ typedef struct dager_engine dager_engine;
  * Fails with DAGER_ERROR_IO (a model file missing), DAGER_ERROR_MODEL_*,
  * DAGER_ERROR_UNKNOWN_OPTION, DAGER_ERROR_OUT_OF_MEMORY.
  */
-DAGER_API DAGER_NODISCARD dager_status dager_engine_create(
-    const dager_options *options, dager_engine **out);
+DAGER_API DAGER_NODISCARD dager_status
+dager_engine_create(const dager_options *options, dager_engine **out);
 
 /* Frees the engine. Destroy every session of it first. */
 DAGER_API void dager_engine_destroy(dager_engine *engine);
@@ -325,8 +325,8 @@ typedef struct dager_session dager_session;
  * All memory a call needs is taken here, so analysing does not allocate
  * beyond the result and the image copies it makes.
  */
-DAGER_API DAGER_NODISCARD dager_status dager_session_create(
-    const dager_engine *engine, dager_session **out);
+DAGER_API DAGER_NODISCARD dager_status
+dager_session_create(const dager_engine *engine, dager_session **out);
 DAGER_API void dager_session_destroy(dager_session *session);
 
 /* ------------------------------------------------------------------------
@@ -366,8 +366,8 @@ typedef enum dager_pixel_format {
  * JPEG or PNG), DAGER_ERROR_CORRUPT_IMAGE, DAGER_ERROR_IMAGE_TOO_LARGE,
  * DAGER_ERROR_OUT_OF_MEMORY, DAGER_ERROR_INVALID_ARGUMENT (NULL).
  */
-DAGER_API DAGER_NODISCARD dager_status dager_image_load_file(
-    const char *path, uint64_t max_pixels, dager_image **out);
+DAGER_API DAGER_NODISCARD dager_status
+dager_image_load_file(const char *path, uint64_t max_pixels, dager_image **out);
 
 /* As dager_image_load_file, from size bytes at data; the bytes are not kept
  * after the call. */
@@ -459,7 +459,7 @@ typedef struct dager_face {
   int has_attributes;
   float age; /* years */
   dager_gender gender;
-  float gender_probability; /* of the gender given, 0.5..1 */
+  float gender_probability;            /* of the gender given, 0.5..1 */
   float emotions[DAGER_EMOTION_COUNT]; /* probabilities, summing to 1 */
   dager_emotion dominant_emotion;
 
@@ -467,7 +467,8 @@ typedef struct dager_face {
   int has_descriptor;
 } dager_face;
 
-#define DAGER_FACE_INIT {.struct_size = sizeof(dager_face)}
+#define DAGER_FACE_INIT \
+  { .struct_size = sizeof(dager_face) }
 
 /* The faces found in one image, strongest first. Owned by the caller. */
 typedef struct dager_result dager_result;
@@ -491,8 +492,8 @@ DAGER_API int dager_result_image_height(const dager_result *result);
  * DAGER_ERROR_INVALID_ARGUMENT for NULL or a struct_size below that of the
  * first release.
  */
-DAGER_API DAGER_NODISCARD dager_status dager_result_face(
-    const dager_result *result, size_t index, dager_face *face);
+DAGER_API DAGER_NODISCARD dager_status
+dager_result_face(const dager_result *result, size_t index, dager_face *face);
 
 /*
  * Copies the 128-value descriptor of face index into out. Descriptors of
@@ -500,8 +501,7 @@ DAGER_API DAGER_NODISCARD dager_status dager_result_face(
  * with DAGER_ERROR_NOT_LOADED when the face has none.
  */
 DAGER_API DAGER_NODISCARD dager_status dager_result_descriptor(
-    const dager_result *result, size_t index,
-    float out[DAGER_DESCRIPTOR_SIZE]);
+    const dager_result *result, size_t index, float out[DAGER_DESCRIPTOR_SIZE]);
 
 /*
  * Euclidean distance between two descriptors. Below about 0.6, the two
@@ -525,16 +525,16 @@ DAGER_API float dager_descriptor_similarity(const float *a, const float *b);
  * zero faces when none was found, which is success).
  */
 DAGER_API DAGER_NODISCARD dager_status dager_detect(dager_session *session,
-                                                   const dager_image *image,
-                                                   dager_result **out);
+                                                    const dager_image *image,
+                                                    dager_result **out);
 
 /*
  * Finds faces, landmarks, and for each face age, gender, emotion and
  * descriptor (those whose networks are loaded).
  */
 DAGER_API DAGER_NODISCARD dager_status dager_analyze(dager_session *session,
-                                                    const dager_image *image,
-                                                    dager_result **out);
+                                                     const dager_image *image,
+                                                     dager_result **out);
 
 /*
  * The convenience call: decodes the file (bounded by the engine's
@@ -550,10 +550,10 @@ DAGER_API DAGER_NODISCARD dager_status dager_analyze_file(
  * at fixed positions, with a bilinear warp; parts outside the image are
  * black. result must come from image, with landmarks. size: 16..1024.
  */
-DAGER_API DAGER_NODISCARD dager_status dager_align_face(
-    dager_session *session, const dager_image *image,
-    const dager_result *result, size_t index, int size, uint8_t *out,
-    size_t stride);
+DAGER_API DAGER_NODISCARD dager_status
+dager_align_face(dager_session *session, const dager_image *image,
+                 const dager_result *result, size_t index, int size,
+                 uint8_t *out, size_t stride);
 
 #ifdef __cplusplus
 }

@@ -23,7 +23,8 @@ void dager_log(dager_log_level level, const char *format, ...) {
   char message[DAGER_ERROR_MESSAGE_MAX + 64];
   va_list arguments;
 
-  if (!dager_log_enabled(level)) return;
+  if (!dager_log_enabled(level))
+    return;
   va_start(arguments, format);
   vsnprintf(message, sizeof message, format, arguments);
   va_end(arguments);

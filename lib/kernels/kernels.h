@@ -100,32 +100,29 @@ typedef struct dager_kernels {
   /* Scratch in bytes one call needs for rows [row_begin, row_end) of at
    * most max_rows rows; the runtime gives each thread its own. */
   size_t (*conv2d_scratch_size)(const dager_window *w, uint32_t max_rows);
-  void (*conv2d)(const dager_window *w, const float *input,
-                 const float *packed, const dager_epilogue *epilogue,
-                 float *output, uint32_t row_begin, uint32_t row_end,
-                 void *scratch);
+  void (*conv2d)(const dager_window *w, const float *input, const float *packed,
+                 const dager_epilogue *epilogue, float *output,
+                 uint32_t row_begin, uint32_t row_end, void *scratch);
 
   size_t (*depthwise_packed_size)(const dager_window *w);
   void (*depthwise_pack)(const dager_window *w, const float *weights,
                          float *packed);
   void (*depthwise_conv2d)(const dager_window *w, const float *input,
-                           const float *packed,
-                           const dager_epilogue *epilogue, float *output,
-                           uint32_t row_begin, uint32_t row_end);
+                           const float *packed, const dager_epilogue *epilogue,
+                           float *output, uint32_t row_begin, uint32_t row_end);
 
   size_t (*fully_connected_packed_size)(uint32_t in, uint32_t out);
-  void (*fully_connected_pack)(uint32_t in, uint32_t out,
-                               const float *weights, float *packed);
+  void (*fully_connected_pack)(uint32_t in, uint32_t out, const float *weights,
+                               float *packed);
   /* Output columns [col_begin, col_end) of out = act(in . W + bias). */
   void (*fully_connected)(uint32_t in, uint32_t out, const float *input,
                           const float *packed, const dager_epilogue *epilogue,
-                          float *output, uint32_t col_begin,
-                          uint32_t col_end);
+                          float *output, uint32_t col_begin, uint32_t col_end);
 
   void (*max_pool)(const dager_window *w, const float *input, float *output,
                    uint32_t row_begin, uint32_t row_end);
-  void (*average_pool)(const dager_window *w, const float *input,
-                       float *output, uint32_t row_begin, uint32_t row_end);
+  void (*average_pool)(const dager_window *w, const float *input, float *output,
+                       uint32_t row_begin, uint32_t row_end);
   /* Mean over all pixels of an HWC tensor into channels floats. */
   void (*global_average_pool)(uint32_t pixels, uint32_t channels,
                               const float *input, float *output);

@@ -26,8 +26,8 @@
  * norms and scale layers (a few float roundings per layer) and the kernels
  * sum in another order than TF.js; the measured differences (printed) were
  * at most 4e-6 with the scalar, SSE4.1, AVX2 and AVX-512 kernels, about
- * what TF.js's own cpu and wasm backends differ by. A wrong layer mapping gives differences of
- * order 1. */
+ * what TF.js's own cpu and wasm backends differ by. A wrong layer mapping gives
+ * differences of order 1. */
 #define PARITY_TOLERANCE 1e-4
 
 static int models_found;
