@@ -62,8 +62,17 @@
  *     be raised above 2^28 pixels.
  *   - Only the first EXIF block is read, and its Orientation tag only when
  *     it is a SHORT with count 1 in a well-formed first IFD.
- *   - Faces smaller than about 40 pixels across are usually not found by
- *     the default detector.
+ *   - Detection runs the detector once over the whole image squeezed into
+ *     its square input (as the reference implementation does), plus:
+ *     overlapping square tiles along strips whose long side is more than
+ *     twice the short one; a pass over small images (long side under 400
+ *     pixels) centred in a black square twice their size, so a face that
+ *     fills a thumbnail is found; and, with the "min_face_size" option,
+ *     finer tiles. At most 64 passes per image; boxes from all passes are
+ *     merged by non-maximum suppression.
+ *   - By default the smallest face found is about 60 pixels wide in a
+ *     1920 x 1080 photo (16 pixels in the detector's input); set
+ *     "min_face_size" to find smaller ones, at the cost of more passes.
  *   - Age, gender and emotion are estimates from networks trained on public
  *     data; they carry the biases of that data and are not identity or
  *     medical facts. Faces cut by the image border get less reliable
@@ -257,7 +266,12 @@ dager_set_allocator(dager_malloc_fn malloc_fn, dager_realloc_fn realloc_fn,
  *   "min_score"      double  detection confidence threshold, 0..1;
  *                            default 0.5.
  *   "nms_iou"        double  overlap above which the weaker of two boxes
- *                            is dropped, 0..1; default 0.5.
+ *                            is dropped, 0..1; default 0.5 for "ssd" and
+ *                            0.4 for "tiny" (the reference's values).
+ *   "min_face_size"  int     smallest face width in pixels to search for
+ *                            with extra tiled passes, 0..100000; default 0
+ *                            (one pass over the whole image, see
+ *                            Limitations).
  *   "max_faces"      int     most faces reported per image, 1..100000;
  *                            default 1000. Hitting it is reported by
  *                            dager_result_truncated().
@@ -446,16 +460,17 @@ typedef struct dager_face {
   float x, y, width, height;
   /* Detector confidence, 0..1. */
   float score;
-  /* 1 when the detector's box reached past an image edge and was clipped;
-   * landmarks may then lie outside the image and the attributes are less
-   * reliable. */
+  /* 1 when the face is cut by the image border: the detector's box reached
+   * past an edge and was clipped, or landmarks lie outside the image. The
+   * attributes of such a face are less reliable. */
   int cut_by_border;
 
   /* 1 when landmarks are filled in (dager_detect and dager_analyze do). */
   int has_landmarks;
   float landmarks[DAGER_LANDMARK_COUNT][2]; /* x, y in image pixels */
 
-  /* 1 when age, gender and emotion are filled in (dager_analyze). */
+  /* 1 when age and gender, or emotion, are filled in (dager_analyze); an
+   * engine without one of those networks leaves its fields at 0. */
   int has_attributes;
   float age; /* years */
   dager_gender gender;
@@ -521,7 +536,8 @@ DAGER_API float dager_descriptor_similarity(const float *a, const float *b);
  */
 
 /*
- * Finds faces and their 68 landmarks. *out receives a new result (with
+ * Finds faces and their 68 landmarks (boxes only when the engine was
+ * created without the landmark network). *out receives a new result (with
  * zero faces when none was found, which is success).
  */
 DAGER_API DAGER_NODISCARD dager_status dager_detect(dager_session *session,
@@ -535,6 +551,20 @@ DAGER_API DAGER_NODISCARD dager_status dager_detect(dager_session *session,
 DAGER_API DAGER_NODISCARD dager_status dager_analyze(dager_session *session,
                                                      const dager_image *image,
                                                      dager_result **out);
+
+/*
+ * Analyses an image that is one pre-cropped face, such as the face chips of
+ * public age and emotion datasets, without running the detector: the
+ * result has exactly one face whose box is the whole image (score 1;
+ * cut_by_border set when landmarks fall outside it), with landmarks found
+ * in it and, from them, age,
+ * gender, emotion and descriptor as dager_analyze computes them. Needs the
+ * landmark network (DAGER_ERROR_NOT_LOADED otherwise); the detector need
+ * not be loaded. Landmarks and attributes are meaningful only when the face
+ * fills most of the image.
+ */
+DAGER_API DAGER_NODISCARD dager_status dager_analyze_crop(
+    dager_session *session, const dager_image *image, dager_result **out);
 
 /*
  * The convenience call: decodes the file (bounded by the engine's

@@ -426,8 +426,29 @@ static int place_face(const dager_face_candidate *found, int width, int height,
   return 1;
 }
 
+/* What analyse does besides finding landmarks. */
+typedef enum analyse_mode {
+  ANALYSE_DETECT,    /* detector, landmarks */
+  ANALYSE_ALL,       /* detector, landmarks, attributes */
+  ANALYSE_GIVEN_FACE /* the whole image is the face: landmarks, attributes */
+} analyse_mode;
+
+/* The one candidate of a pre-cropped face: the whole image, score 1. */
+static dager_status whole_image_face(const dager_image *image,
+                                     dager_face_candidate **found,
+                                     size_t *found_count) {
+  *found = dager_mem_calloc(1, sizeof **found);
+  if (!*found)
+    return dager_fail(DAGER_ERROR_OUT_OF_MEMORY, "face candidate");
+  (*found)->box.x1 = (float)image->width;
+  (*found)->box.y1 = (float)image->height;
+  (*found)->score = 1.0f;
+  *found_count = 1;
+  return DAGER_OK;
+}
+
 static dager_status analyse(dager_session *session, const dager_image *image,
-                            int with_attributes, dager_result **out) {
+                            analyse_mode mode, dager_result **out) {
   const dager_engine *engine;
   dager_face_candidate *found = NULL;
   size_t found_count = 0;
@@ -445,9 +466,14 @@ static dager_status analyse(dager_session *session, const dager_image *image,
   if (status != DAGER_OK)
     return status;
   engine = session->engine;
-  if (!engine->networks[DAGER_API_DETECTOR]) {
+  if (mode != ANALYSE_GIVEN_FACE && !engine->networks[DAGER_API_DETECTOR]) {
     return dager_fail(DAGER_ERROR_NOT_LOADED,
                       "the engine was created without the detector");
+  }
+  if (mode == ANALYSE_GIVEN_FACE && !engine->networks[DAGER_API_LANDMARKS]) {
+    return dager_fail(DAGER_ERROR_NOT_LOADED,
+                      "a given face is placed by its landmarks, and the "
+                      "engine was created without the landmark network");
   }
 
   result = dager_mem_calloc(1, sizeof *result);
@@ -456,7 +482,11 @@ static dager_status analyse(dager_session *session, const dager_image *image,
   result->image_width = image->width;
   result->image_height = image->height;
 
-  status = detect_boxes(session, image, &found, &found_count, &truncated);
+  truncated = 0;
+  if (mode == ANALYSE_GIVEN_FACE)
+    status = whole_image_face(image, &found, &found_count);
+  else
+    status = detect_boxes(session, image, &found, &found_count, &truncated);
   if (status != DAGER_OK)
     goto fail;
   result->truncated = truncated;
@@ -481,7 +511,7 @@ static dager_status analyse(dager_session *session, const dager_image *image,
     status = find_landmarks(session, image, &stored->face, &crop);
     if (status != DAGER_OK)
       goto fail;
-    if (with_attributes && stored->face.has_landmarks) {
+    if (mode != ANALYSE_DETECT && stored->face.has_landmarks) {
       status = find_attributes(session, image, stored, &crop);
       if (status != DAGER_OK)
         goto fail;
@@ -499,12 +529,17 @@ fail:
 
 dager_status dager_detect(dager_session *session, const dager_image *image,
                           dager_result **out) {
-  return analyse(session, image, 0, out);
+  return analyse(session, image, ANALYSE_DETECT, out);
 }
 
 dager_status dager_analyze(dager_session *session, const dager_image *image,
                            dager_result **out) {
-  return analyse(session, image, 1, out);
+  return analyse(session, image, ANALYSE_ALL, out);
+}
+
+dager_status dager_analyze_crop(dager_session *session,
+                                const dager_image *image, dager_result **out) {
+  return analyse(session, image, ANALYSE_GIVEN_FACE, out);
 }
 
 dager_status dager_analyze_file(dager_session *session, const char *path,
@@ -524,7 +559,7 @@ dager_status dager_analyze_file(dager_session *session, const char *path,
       path, (uint64_t)session->engine->settings.max_pixels, &image);
   if (status != DAGER_OK)
     return status;
-  status = analyse(session, image, 1, out);
+  status = analyse(session, image, ANALYSE_ALL, out);
   dager_image_free(image);
   return status;
 }

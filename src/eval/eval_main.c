@@ -296,16 +296,8 @@ static dager_image *pad_image(const dager_image *image, double pad,
 
 static int analyse_image(dager_session *session, const eval_options *options,
                          const dager_image *image, dager_result **result) {
-  if (options->crop_given) {
-#ifdef DAGER_EVAL_HAVE_ANALYZE_CROP
+  if (options->crop_given)
     return dager_analyze_crop(session, image, result) == DAGER_OK ? 0 : -1;
-#else
-    (void)session;
-    (void)image;
-    (void)result;
-    return -1;
-#endif
-  }
   return dager_analyze(session, image, result) == DAGER_OK ? 0 : -1;
 }
 
@@ -417,15 +409,6 @@ int main(int argc, char **argv) {
     }
     return parsed < 0 ? 2 : 0;
   }
-#ifndef DAGER_EVAL_HAVE_ANALYZE_CROP
-  if (options.crop_given && !options.list_only) {
-    fprintf(stderr,
-            "dager-eval: --crop-given needs dager_analyze_crop(), which this "
-            "libdager does not have; use --pad to run the whole pipeline "
-            "on pre-cropped faces instead\n");
-    return 2;
-  }
-#endif
 
   eval_dataset dataset;
   char error[512];

@@ -295,6 +295,52 @@ static void analyze_fills_attributes_and_descriptor(void **state) {
   }
 }
 
+/* A given face: one face over the whole image, no detector needed, and the
+ * same attributes as dager_analyze computes; misuse is refused. */
+static void analyze_crop_treats_the_image_as_one_face(void **state) {
+  (void)state;
+  const int cells[1][2] = {{3, 2}};
+  dager_engine *engine =
+      engine_with("networks", "landmarks,age_gender,expression");
+  dager_engine *no_landmarks = engine_with("networks", "detector");
+  dager_session *session = NULL, *other = NULL;
+  dager_image *image = cells_image(cells, 1);
+  dager_result *result = NULL;
+
+  assert_int_equal(dager_session_create(engine, &session), DAGER_OK);
+  assert_int_equal(dager_analyze_crop(session, image, &result), DAGER_OK);
+  assert_int_equal(dager_result_face_count(result), 1);
+  assert_int_equal(dager_result_truncated(result), 0);
+  dager_face face = face_of(result, 0);
+  assert_true(face.x == 0.0f && face.y == 0.0f);
+  assert_true(face.width == (float)IMAGE_W && face.height == (float)IMAGE_H);
+  assert_true(face.score == 1.0f);
+  assert_int_equal(face.has_landmarks, 1);
+  assert_int_equal(face.has_attributes, 1);
+  assert_int_equal(face.dominant_emotion, DAGER_EMOTION_HAPPY);
+  assert_int_equal(face.has_descriptor, 0);
+  dager_result_destroy(result);
+
+  result = (dager_result *)image; /* must be overwritten with NULL */
+  assert_int_equal(dager_analyze_crop(session, image, NULL),
+                   DAGER_ERROR_INVALID_ARGUMENT);
+  assert_int_equal(dager_analyze_crop(NULL, image, &result),
+                   DAGER_ERROR_INVALID_ARGUMENT);
+  assert_null(result);
+  assert_int_equal(dager_analyze_crop(session, NULL, &result),
+                   DAGER_ERROR_INVALID_ARGUMENT);
+  assert_int_equal(dager_session_create(no_landmarks, &other), DAGER_OK);
+  assert_int_equal(dager_analyze_crop(other, image, &result),
+                   DAGER_ERROR_NOT_LOADED);
+  assert_null(result);
+
+  dager_session_destroy(other);
+  dager_session_destroy(session);
+  dager_image_destroy(image);
+  dager_engine_destroy(no_landmarks);
+  dager_engine_destroy(engine);
+}
+
 static void other_detector_networks_and_passes(void **state) {
   (void)state;
   const int cells[4][2] = {{2, 2}, {3, 2}, {2, 3}, {3, 3}};
@@ -644,6 +690,7 @@ int main(void) {
       cmocka_unit_test(detect_finds_exact_boxes_and_flags_borders),
       cmocka_unit_test(max_faces_caps_and_reports),
       cmocka_unit_test(analyze_fills_attributes_and_descriptor),
+      cmocka_unit_test(analyze_crop_treats_the_image_as_one_face),
       cmocka_unit_test(other_detector_networks_and_passes),
       cmocka_unit_test(analysis_calls_reject_misuse),
       cmocka_unit_test(eight_threads_match_one),

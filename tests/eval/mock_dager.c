@@ -296,7 +296,6 @@ dager_status dager_analyze(dager_session *session, const dager_image *image,
   return DAGER_OK;
 }
 
-#ifdef DAGER_EVAL_HAVE_ANALYZE_CROP
 /* The whole image is one face; its attributes are those of the first face
  * line. */
 dager_status dager_analyze_crop(dager_session *session,
@@ -318,7 +317,6 @@ dager_status dager_analyze_crop(dager_session *session,
   *out = result;
   return DAGER_OK;
 }
-#endif
 
 void dager_result_destroy(dager_result *result) {
   free(result);

@@ -228,16 +228,11 @@ static void crop_given(void **state) {
   (void)state;
   int code = 0;
   char *output = run("--dataset utkface \"$D/utk\" --json --crop-given", &code);
-#ifdef DAGER_EVAL_HAVE_ANALYZE_CROP
   assert_int_equal(code, 0);
   assert_non_null(strstr(output, "\"mode\": \"crop-given\""));
   assert_non_null(strstr(output, "\"age\": {\"count\": 1, \"mae\": 3,"));
   assert_non_null(
       strstr(output, "\"gender\": {\"count\": 1, \"accuracy\": 0}"));
-#else
-  assert_int_equal(code, 2);
-  assert_non_null(strstr(output, "needs dager_analyze_crop()"));
-#endif
   free(output);
 }
 
