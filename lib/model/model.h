@@ -147,6 +147,17 @@ dager_status dager_model_read_memory(const void *data, size_t size,
                                      dager_model **out);
 void dager_model_destroy(dager_model *model);
 
+/*
+ * Frees the float data the reader allocated for the tensors and sets each
+ * tensor's data to NULL; names, dtypes, shapes and element counts stay, as
+ * do the metadata, nodes and outputs. For after every network has been
+ * built from the model (the runtime keeps its own packed copies) and every
+ * tensor the caller still reads by itself has been copied. Safe to call
+ * twice and with NULL; dager_model_destroy still frees the rest. Does
+ * nothing to a model the reader did not make (model->storage NULL).
+ */
+void dager_model_release_tensor_data(dager_model *model);
+
 /* Metadata value for key, or NULL. */
 const char *dager_model_metadata(const dager_model *model, const char *key);
 

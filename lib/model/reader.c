@@ -1259,6 +1259,21 @@ void dager_model_destroy(dager_model *model) {
   dager_mem_free(model);
 }
 
+void dager_model_release_tensor_data(dager_model *model) {
+  model_storage *storage;
+
+  if (!model || !model->storage)
+    return;
+  storage = model->storage;
+  /* The tensor records are the reader's own (model->tensors only views
+   * them as const), so clearing their pointers here is not a cast away. */
+  for (uint32_t i = 0; i < model->tensor_count && storage->tensors; i++) {
+    storage->tensors[i].data = NULL;
+  }
+  dager_mem_free_aligned(storage->data);
+  storage->data = NULL;
+}
+
 const char *dager_model_metadata(const dager_model *model, const char *key) {
   if (!model || !key || !model->metadata)
     return NULL;

@@ -194,6 +194,14 @@ static int add_packed(build_state *state, size_t bytes, size_t *offset) {
   return 1;
 }
 
+/* Room for a copy of an epilogue vector (bias or scale) of count floats. */
+static int add_packed_vector(build_state *state, size_t count, size_t *offset) {
+  size_t bytes;
+
+  return dager_size_multiply(count, sizeof(float), &bytes) &&
+         add_packed(state, bytes, offset);
+}
+
 /*
  * Checks one node against its inputs and weights, works out its output
  * shape and fills its step. The order of checks follows what a reader of
@@ -225,6 +233,8 @@ static dager_status infer_node(build_state *state, uint32_t index,
   step->epilogue.clamp_min = node->clamp_min;
   step->epilogue.clamp_max = node->clamp_max;
   step->separate_activation = node->activation != DAGER_ACTIVATION_NONE;
+  step->bias_offset = DAGER_NN_NOT_PACKED;
+  step->scale_offset = DAGER_NN_NOT_PACKED;
 
   switch (node->op) {
     case DAGER_OP_CONV2D:
@@ -273,7 +283,9 @@ static dager_status infer_node(build_state *state, uint32_t index,
           return NODE_FAIL("bias %s does not match %u output channels",
                            shape_text(bias, text, sizeof text), out_c);
         }
-        step->epilogue.bias = bias->data;
+        if (!add_packed_vector(state, out_c, &step->bias_offset)) {
+          return NODE_FAIL("%s", "bias does not fit in memory");
+        }
       }
 
       status = window_geometry(model, index, in, filter->shape[0],
@@ -330,7 +342,9 @@ static dager_status infer_node(build_state *state, uint32_t index,
           return NODE_FAIL("bias %s does not match %u outputs",
                            shape_text(bias, text, sizeof text), step->fc_out);
         }
-        step->epilogue.bias = bias->data;
+        if (!add_packed_vector(state, step->fc_out, &step->bias_offset)) {
+          return NODE_FAIL("%s", "bias does not fit in memory");
+        }
       }
       if (!add_packed(
               state,
@@ -405,8 +419,10 @@ static dager_status infer_node(build_state *state, uint32_t index,
           return NODE_FAIL("scale %s or bias does not match %u channels",
                            shape_text(scale, text, sizeof text), in.c);
         }
-        step->epilogue.scale = scale->data;
-        step->epilogue.bias = bias->data;
+        if (!add_packed_vector(state, in.c, &step->scale_offset) ||
+            !add_packed_vector(state, in.c, &step->bias_offset)) {
+          return NODE_FAIL("%s", "scale and bias do not fit in memory");
+        }
       }
       step->separate_activation = 0;
       *out_shape = in;
@@ -590,9 +606,28 @@ static dager_status plan_memory(dager_network *network) {
 }
 
 /*
+ * Copies the node's weight-th tensor into the packed block at offset. The
+ * bias is weight 1 of every op that has one (after the filter, or after
+ * an affine node's scale).
+ */
+static const float *copy_vector(const dager_network *network,
+                                const dager_nn_step *step, size_t offset,
+                                uint32_t weight) {
+  unsigned char *base = (unsigned char *)network->packed_weights;
+  const dager_model_tensor *tensor =
+      &network->model->tensors[step->node->weights[weight]];
+  float *copy = (float *)(void *)(base + offset);
+
+  memcpy(copy, tensor->data, tensor->element_count * sizeof(float));
+  return copy;
+}
+
+/*
  * Packs every weighted step into the one block, now that it exists. One
  * block instead of one per layer keeps the weights of a network together
- * in memory and makes an allocation failure a single, easy path.
+ * in memory and makes an allocation failure a single, easy path. Biases
+ * and scales are copied there too: after this, a run reads nothing of the
+ * model's tensor data.
  */
 static void pack_weights(dager_network *network) {
   const dager_kernels *kernels = network->kernels;
@@ -604,6 +639,12 @@ static void pack_weights(dager_network *network) {
     const dager_model_tensor *filter;
     float *packed;
 
+    if (step->scale_offset != DAGER_NN_NOT_PACKED) {
+      step->epilogue.scale = copy_vector(network, step, step->scale_offset, 0);
+    }
+    if (step->bias_offset != DAGER_NN_NOT_PACKED) {
+      step->epilogue.bias = copy_vector(network, step, step->bias_offset, 1);
+    }
     if (step->op != DAGER_OP_CONV2D && step->op != DAGER_OP_DEPTHWISE_CONV2D &&
         step->op != DAGER_OP_FULLY_CONNECTED) {
       continue;
@@ -633,6 +674,21 @@ static dager_status check_model(const dager_model *model) {
   if (!model->nodes || !model->outputs ||
       (model->tensor_count && !model->tensors)) {
     return dager_fail(DAGER_ERROR_MODEL_INVALID, "model arrays are missing");
+  }
+  /* Said here, not as a shape mismatch later: a model whose tensor data
+   * was released can still describe a network but no longer build one. */
+  for (uint32_t i = 0; i < model->node_count; i++) {
+    const dager_model_node *node = &model->nodes[i];
+
+    for (uint32_t k = 0;
+         k < node->weight_count && k < DAGER_MODEL_MAX_NODE_WEIGHTS; k++) {
+      uint32_t id = node->weights[k];
+
+      if (id < model->tensor_count && !model->tensors[id].data) {
+        return dager_fail(DAGER_ERROR_MODEL_INVALID,
+                          "tensor %u has no data (released?)", id);
+      }
+    }
   }
   return DAGER_OK;
 }

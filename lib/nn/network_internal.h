@@ -26,6 +26,8 @@ typedef struct dager_nn_value {
  * parts of the epilogue known at load. The residual pointer is filled in
  * per run because it points into the workspace.
  */
+#define DAGER_NN_NOT_PACKED SIZE_MAX
+
 typedef struct dager_nn_step {
   const dager_model_node *node;
   dager_op op;
@@ -33,6 +35,10 @@ typedef struct dager_nn_step {
   uint32_t fc_in, fc_out;
   size_t packed_offset; /* bytes into the network's packed block */
   const float *packed;
+  /* Where the epilogue's bias and scale are copied in the packed block,
+   * or DAGER_NN_NOT_PACKED, so a run never reads the model's tensor data
+   * (which dager_model_release_tensor_data may have freed). */
+  size_t bias_offset, scale_offset;
   dager_epilogue epilogue;
   /* Ops without a fused epilogue run their activation as a second pass
    * over the rows they just wrote. */

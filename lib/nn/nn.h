@@ -27,8 +27,15 @@ typedef struct dager_tensor_shape {
 } dager_tensor_shape;
 
 /*
- * Builds a network. kernels may be NULL for dager_kernels_best(). The model
- * must outlive the network. The input shape comes from the model metadata.
+ * Builds a network. kernels may be NULL for dager_kernels_best(). The input
+ * shape comes from the model metadata.
+ *
+ * The model must outlive the network, but after this returns the network
+ * reads only the model's struct, its nodes (model->nodes: inputs, output,
+ * padding) and its outputs (model->output_count, model->outputs, names
+ * included). It never reads model->tensors or their data again: filters,
+ * biases and scales are copied into the network's own packed block, so
+ * dager_model_release_tensor_data may free the floats right after.
  * Fails with DAGER_ERROR_MODEL_INVALID when shapes do not agree (a weight of
  * the wrong size, an add of two shapes), DAGER_ERROR_OUT_OF_MEMORY.
  */

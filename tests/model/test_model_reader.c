@@ -599,6 +599,75 @@ static void test_allocation_failures(void **state) {
   assert_true(succeeded);
 }
 
+/* Live blocks under a counting allocator, to see what release frees. */
+static int live_blocks;
+
+static void *counting_malloc(void *user, size_t size) {
+  (void)user;
+  live_blocks++;
+  return malloc(size);
+}
+
+static void *counting_realloc(void *user, void *pointer, size_t size) {
+  (void)user;
+  if (!pointer)
+    live_blocks++;
+  return realloc(pointer, size);
+}
+
+static void counting_free(void *user, void *pointer) {
+  (void)user;
+  if (pointer)
+    live_blocks--;
+  free(pointer);
+}
+
+/*
+ * Releasing the tensor data frees the one float block and nothing else:
+ * names, shapes, counts, metadata, nodes and outputs stay readable, a
+ * second release and a destroy afterwards are harmless.
+ */
+static void test_release_tensor_data(void **state) {
+  dager_model *model;
+  size_t counts[SYNTHETIC_TENSOR_COUNT];
+  uint32_t shapes[SYNTHETIC_TENSOR_COUNT][DAGER_MODEL_MAX_RANK];
+  int blocks_before;
+
+  (void)state;
+  live_blocks = 0;
+  assert_int_equal(dager_set_allocator(counting_malloc, counting_realloc,
+                                       counting_free, NULL),
+                   DAGER_OK);
+  assert_int_equal(dager_model_read_memory(model_bytes, model_size, &model),
+                   DAGER_OK);
+  for (uint32_t i = 0; i < model->tensor_count; i++) {
+    assert_non_null(model->tensors[i].data);
+    counts[i] = model->tensors[i].element_count;
+    memcpy(shapes[i], model->tensors[i].shape, sizeof shapes[i]);
+  }
+  blocks_before = live_blocks;
+
+  dager_model_release_tensor_data(model);
+  assert_int_equal(live_blocks, blocks_before - 1);
+  for (uint32_t i = 0; i < model->tensor_count; i++) {
+    assert_null(model->tensors[i].data);
+    assert_int_equal(model->tensors[i].element_count, counts[i]);
+    assert_memory_equal(model->tensors[i].shape, shapes[i], sizeof shapes[i]);
+  }
+  assert_int_equal(dager_model_find_tensor(model, "conv/filter"), 0);
+  assert_string_equal(model->task, "test");
+  assert_string_equal(model->labels[2], "three");
+  assert_string_equal(model->nodes[10].name, "concat");
+  assert_int_equal(dager_model_find_output(model, SYNTHETIC_OUTPUT_SCORES), 13);
+
+  dager_model_release_tensor_data(model);
+  assert_int_equal(live_blocks, blocks_before - 1);
+  dager_model_release_tensor_data(NULL);
+  dager_model_destroy(model);
+  assert_int_equal(live_blocks, 0);
+  assert_int_equal(dager_set_allocator(NULL, NULL, NULL, NULL), DAGER_OK);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_round_trip),
@@ -616,6 +685,7 @@ int main(void) {
       cmocka_unit_test(test_header),
       cmocka_unit_test(test_metadata),
       cmocka_unit_test(test_allocation_failures),
+      cmocka_unit_test(test_release_tensor_data),
   };
 
   return cmocka_run_group_tests_name("model_reader", tests, setup, teardown);
