@@ -68,7 +68,7 @@ struct dager_engine {
   int32_t ssd_boxes[DAGER_API_SSD_PREDICTORS];
   int32_t ssd_classes[DAGER_API_SSD_PREDICTORS];
   size_t ssd_box_counts[DAGER_API_SSD_PREDICTORS]; /* anchors per output */
-  const float *ssd_anchors;
+  float *ssd_anchors;  /* owned copy: the model's data is released */
   size_t anchor_count; /* SSD anchors, or tiny cells x anchors */
   int32_t tiny_grid;
   float tiny_anchors[2 * DAGER_API_MAX_TINY_ANCHORS];

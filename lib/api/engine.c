@@ -85,8 +85,17 @@ static dager_status prepare_ssd(dager_engine *engine, const char *file) {
     return dager_fail(DAGER_ERROR_MODEL_INVALID,
                       "%s has no usable \"anchors\" tensor", file);
   }
-  engine->ssd_anchors = model->tensors[anchors].data;
+  /* Copied: the model's tensor data is released once the network is
+   * built (load_network), and the anchors are read at every detection. */
   engine->anchor_count = model->tensors[anchors].element_count / 4;
+  engine->ssd_anchors =
+      dager_mem_calloc(engine->anchor_count * 4, sizeof(float));
+  if (!engine->ssd_anchors) {
+    return dager_fail(DAGER_ERROR_OUT_OF_MEMORY, "%s: no memory for anchors",
+                      file);
+  }
+  memcpy(engine->ssd_anchors, model->tensors[anchors].data,
+         engine->anchor_count * 4 * sizeof(float));
 
   for (int i = 0; i < DAGER_API_SSD_PREDICTORS; i++) {
     char name[32];
@@ -257,11 +266,17 @@ static dager_status load_network(dager_engine *engine, const char *folder,
     return status;
 
   if (which != DAGER_API_DETECTOR) {
-    return prepare_face_network(engine, which, file);
+    status = prepare_face_network(engine, which, file);
+  } else if (engine->settings.detector == DAGER_API_DETECTOR_TINY) {
+    status = prepare_tiny(engine, file);
+  } else {
+    status = prepare_ssd(engine, file);
   }
-  return engine->settings.detector == DAGER_API_DETECTOR_TINY
-             ? prepare_tiny(engine, file)
-             : prepare_ssd(engine, file);
+  /* The network packed its own copy of every weight, and prepare_* copied
+   * what the engine reads (SSD anchors): the float weights are dead. */
+  if (status == DAGER_OK)
+    dager_model_release_tensor_data(model);
+  return status;
 }
 
 dager_status dager_engine_create(const dager_options *options,
@@ -335,6 +350,7 @@ void dager_engine_destroy(dager_engine *engine) {
     dager_network_destroy(engine->networks[i]);
     dager_model_destroy(engine->models[i]);
   }
+  dager_mem_free(engine->ssd_anchors);
   dager_api_options_release(&engine->settings);
   dager_mem_free(engine);
 }
