@@ -21,6 +21,7 @@
 #include "model/model.h"
 #include "model/shapes.h"
 #include "nn/nn.h"
+#include "support/converted_models.h"
 
 /* Relative to the output's largest magnitude. The converter folds batch
  * norms and scale layers (a few float roundings per layer) and the kernels
@@ -29,35 +30,6 @@
  * what TF.js's own cpu and wasm backends differ by. A wrong layer mapping gives
  * differences of order 1. */
 #define PARITY_TOLERANCE 1e-4
-
-static int models_found;
-
-static dager_model *load(const char *network) {
-  const char *folder = getenv("DAGER_MODELS_DIR");
-  char path[4096];
-  dager_model *model = NULL;
-  FILE *probe;
-
-  if (!folder) {
-    printf("DAGER_MODELS_DIR is not set; skipping %s\n", network);
-    return NULL;
-  }
-  snprintf(path, sizeof path, "%s/%s.dager", folder, network);
-  probe = fopen(path, "rb");
-  if (!probe) {
-    printf(
-        "%s is absent (run tools/fetch-models.sh, reconfigure and "
-        "rebuild); skipping\n",
-        path);
-    return NULL;
-  }
-  fclose(probe);
-  models_found++;
-  if (dager_model_read_file(path, &model) != DAGER_OK) {
-    fail_msg("%s: %s", path, dager_last_error_message());
-  }
-  return model;
-}
 
 static void check_common_metadata(const dager_model *model, const char *task,
                                   uint32_t size) {
@@ -189,7 +161,7 @@ static void check_parity(const char *network_name, const dager_model *model) {
 }
 
 static void test_ssd_mobilenetv1(void **state) {
-  dager_model *model = load("ssd_mobilenetv1");
+  dager_model *model = converted_model_load("ssd_mobilenetv1");
   int32_t anchors;
   uint32_t count;
 
@@ -215,7 +187,7 @@ static void test_ssd_mobilenetv1(void **state) {
 }
 
 static void test_tiny_face_detector(void **state) {
-  dager_model *model = load("tiny_face_detector");
+  dager_model *model = converted_model_load("tiny_face_detector");
   float anchors[16];
   uint32_t count;
 
@@ -243,7 +215,7 @@ static void test_tiny_face_detector(void **state) {
 
 static void check_face_net(const char *network, const char *task, uint32_t size,
                            const char *labels) {
-  dager_model *model = load(network);
+  dager_model *model = converted_model_load(network);
 
   if (!model)
     skip();
@@ -309,7 +281,7 @@ int main(void) {
       cmocka_run_group_tests_name("converted_models", tests, NULL, NULL);
 
   /* Meson's code for a skipped test, when nothing could be checked. */
-  if (failures == 0 && models_found == 0)
+  if (failures == 0 && converted_models_found() == 0)
     return 77;
   return failures;
 }

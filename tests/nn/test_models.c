@@ -23,41 +23,12 @@
 #include "nn/network_internal.h"
 #include "nn/nn.h"
 #include "nn/thread_pool.h"
+#include "support/converted_models.h"
 
 typedef struct expected_output {
   const char *name;
   uint32_t h, w, c; /* 0 = not fixed */
 } expected_output;
-
-/* How many model files were found, to tell meson the suite was skipped. */
-static int models_found;
-
-static dager_model *load(const char *file) {
-  const char *folder = getenv("DAGER_MODELS_DIR");
-  char path[4096];
-  dager_model *model = NULL;
-  FILE *probe;
-
-  if (!folder) {
-    printf("DAGER_MODELS_DIR is not set; skipping %s\n", file);
-    return NULL;
-  }
-  snprintf(path, sizeof path, "%s/%s", folder, file);
-  probe = fopen(path, "rb");
-  if (!probe) {
-    printf(
-        "%s is absent (run tools/fetch-models.sh and rebuild); "
-        "skipping\n",
-        path);
-    return NULL;
-  }
-  fclose(probe);
-  models_found++;
-  if (dager_model_read_file(path, &model) != DAGER_OK) {
-    fail_msg("%s: %s", path, dager_last_error_message());
-  }
-  return model;
-}
 
 /*
  * Runs the network with the given table and thread count on a fixed input
@@ -109,7 +80,7 @@ static float *run(const dager_network *network, uint32_t threads,
  */
 static void check_model_file(const char *file, const expected_output *outputs,
                              size_t output_count) {
-  dager_model *model = load(file);
+  dager_model *model = converted_model_load(file);
   dager_network *network = NULL;
   dager_network *scalar_network = NULL;
   dager_kernels scalar;
@@ -195,11 +166,11 @@ static void ssd_mobilenetv1(void **state) {
     outputs[i] = (expected_output){names[i], 0, 0, 0};
     outputs[6 + i] = (expected_output){names[6 + i], 0, 0, 0};
   }
-  check_model_file("ssd_mobilenetv1.dager", outputs, 12);
+  check_model_file("ssd_mobilenetv1", outputs, 12);
 
   /* Each predictor's boxes and classes share a grid, and together the six
    * grids have one cell per anchor of the stored [1, 5118, 4] anchors. */
-  dager_model *model = load("ssd_mobilenetv1.dager");
+  dager_model *model = converted_model_load("ssd_mobilenetv1");
   dager_network *network = NULL;
   uint64_t anchors = 0;
   if (!model)
@@ -228,10 +199,10 @@ static void tiny_face_detector(void **state) {
   dager_model *model;
 
   (void)state;
-  check_model_file("tiny_face_detector.dager", outputs, 1);
+  check_model_file("tiny_face_detector", outputs, 1);
 
   /* Any multiple of 32 from 128 to 608 without a new model. */
-  model = load("tiny_face_detector.dager");
+  model = converted_model_load("tiny_face_detector");
   if (!model)
     return;
   for (uint32_t size = 128; size <= 608; size += 160) {
@@ -253,31 +224,31 @@ static void tiny_face_detector(void **state) {
 static void face_landmark_68(void **state) {
   const expected_output outputs[] = {{"landmarks", 1, 1, 136}};
   (void)state;
-  check_model_file("face_landmark_68.dager", outputs, 1);
+  check_model_file("face_landmark_68", outputs, 1);
 }
 
 static void face_landmark_68_tiny(void **state) {
   const expected_output outputs[] = {{"landmarks", 1, 1, 136}};
   (void)state;
-  check_model_file("face_landmark_68_tiny.dager", outputs, 1);
+  check_model_file("face_landmark_68_tiny", outputs, 1);
 }
 
 static void age_gender(void **state) {
   const expected_output outputs[] = {{"age", 1, 1, 1}, {"gender", 1, 1, 2}};
   (void)state;
-  check_model_file("age_gender.dager", outputs, 2);
+  check_model_file("age_gender", outputs, 2);
 }
 
 static void face_expression(void **state) {
   const expected_output outputs[] = {{"expressions", 1, 1, 7}};
   (void)state;
-  check_model_file("face_expression.dager", outputs, 1);
+  check_model_file("face_expression", outputs, 1);
 }
 
 static void face_recognition(void **state) {
   const expected_output outputs[] = {{"descriptor", 1, 1, 128}};
   (void)state;
-  check_model_file("face_recognition.dager", outputs, 1);
+  check_model_file("face_recognition", outputs, 1);
 }
 
 int main(void) {
@@ -293,7 +264,7 @@ int main(void) {
   int failures =
       cmocka_run_group_tests_name("nn converted models", tests, NULL, NULL);
   /* 77 is meson's "skipped" when no model file exists at all. */
-  if (failures == 0 && models_found == 0)
+  if (failures == 0 && converted_models_found() == 0)
     return 77;
   return failures;
 }
