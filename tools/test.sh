@@ -46,9 +46,9 @@ if [ "$dir" = build-sanitize ]; then
     sed -n 's|^[^ ]* / ||p' |
     grep -v -E '^api_parity_(scalar|sse41|avx2|neon)$')
 elif [ "$dir" = build-tsan ]; then
-  # api_engine shares one engine between 8 threads on synthetic networks;
-  # the same test on the real networks and photos (api_models) takes about
-  # six minutes under TSan, so it runs in the release and ASan builds only.
-  tests=(nn_ops api_engine image_threads)
+  # The suites that share engines, networks and images between threads:
+  # api_engine on synthetic networks, api_models with 8 threads on the real
+  # networks and sample photos (about a minute under TSan).
+  tests=(nn_ops api_engine api_models image_threads)
 fi
 meson test -C "$dir" --print-errorlogs --num-processes 2 "${tests[@]}"
