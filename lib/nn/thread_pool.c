@@ -1,7 +1,10 @@
 #include "nn/thread_pool.h"
 
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "core/error.h"
 #include "core/memory.h"
@@ -23,9 +26,19 @@ typedef struct worker_slot {
 
 /*
  * The caller of dager_thread_pool_run takes chunk 0 itself and workers
- * 1..threads-1 take the others. A run is published by bumping generation
- * under the lock; each worker remembers the last generation it ran, so a
- * spurious wake-up or a late worker can never run a job twice or miss one.
+ * 1..threads-1 take the others. A run is published by bumping generation;
+ * each worker remembers the last generation it ran, so a spurious wake-up
+ * or a late worker can never run a job twice or miss one.
+ *
+ * A network runs dozens of nodes of a few to a few hundred microseconds
+ * each, and waking a thread blocked on a condition variable costs tens of
+ * microseconds on a virtual machine: as much as a small node. So both
+ * sides first spin for a bounded time on the atomics and only then block.
+ * The sleeper counts make the blocking path safe without taking the lock
+ * on every run: a side that is about to block announces it before its last
+ * check of the condition, and the other side checks the announcement after
+ * changing the condition (both sequentially consistent), so at least one
+ * of them sees the other.
  */
 struct dager_thread_pool {
   uint32_t threads;
@@ -35,14 +48,43 @@ struct dager_thread_pool {
   pthread_mutex_t lock;
   pthread_cond_t work_ready;
   pthread_cond_t work_done;
-  uint64_t generation;
-  uint32_t pending;
-  int stopping;
+  _Atomic uint64_t generation;
+  _Atomic uint32_t pending;
+  _Atomic uint32_t sleeping_workers;
+  _Atomic int caller_sleeping;
+  _Atomic int stopping;
 
   dager_parallel_body body;
   void *context;
   uint32_t count;
 };
+
+/* How long a side spins before it blocks. Long enough to bridge the gap
+ * between two nodes of a network, short enough that an idle session gives
+ * its core back almost at once. */
+#define DAGER_THREAD_POOL_SPIN_NANOSECONDS 200000
+
+static uint64_t monotonic_nanoseconds(void) {
+  struct timespec now;
+
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+}
+
+/* Every 64th round also yields the core: when the machine has more
+ * runnable threads than cores, the thread being waited for may be the one
+ * this spin keeps off the core. */
+static inline void spin_pause(uint32_t spins) {
+  if ((spins & 63) == 63) {
+    sched_yield();
+    return;
+  }
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}
 
 /* The split depends only on count and the pool size, never on timing. */
 static void chunk_of(uint32_t count, uint32_t threads, uint32_t index,
@@ -60,6 +102,26 @@ static void run_chunk(dager_thread_pool *pool, uint32_t index) {
     pool->body(pool->context, begin, end, index);
 }
 
+/* Spins until generation moves past seen or the pool stops; 0 on timeout. */
+static int spin_for_work(dager_thread_pool *pool, uint64_t seen) {
+  uint64_t deadline = 0;
+
+  for (uint32_t spins = 0;; spins++) {
+    if (atomic_load_explicit(&pool->generation, memory_order_acquire) != seen ||
+        atomic_load_explicit(&pool->stopping, memory_order_relaxed))
+      return 1;
+    if ((spins & 63) == 0) {
+      uint64_t now = monotonic_nanoseconds();
+
+      if (deadline == 0)
+        deadline = now + DAGER_THREAD_POOL_SPIN_NANOSECONDS;
+      else if (now > deadline)
+        return 0;
+    }
+    spin_pause(spins);
+  }
+}
+
 static void *worker_main(void *argument) {
   worker_start *start = argument;
   dager_thread_pool *pool = start->pool;
@@ -67,23 +129,28 @@ static void *worker_main(void *argument) {
   uint64_t seen = 0;
 
   for (;;) {
-    pthread_mutex_lock(&pool->lock);
-    while (pool->generation == seen && !pool->stopping) {
-      pthread_cond_wait(&pool->work_ready, &pool->lock);
-    }
-    if (pool->stopping) {
+    if (!spin_for_work(pool, seen)) {
+      pthread_mutex_lock(&pool->lock);
+      atomic_fetch_add(&pool->sleeping_workers, 1);
+      while (atomic_load(&pool->generation) == seen &&
+             !atomic_load(&pool->stopping)) {
+        pthread_cond_wait(&pool->work_ready, &pool->lock);
+      }
+      atomic_fetch_sub(&pool->sleeping_workers, 1);
       pthread_mutex_unlock(&pool->lock);
-      return NULL;
     }
-    seen = pool->generation;
-    pthread_mutex_unlock(&pool->lock);
+    if (atomic_load(&pool->stopping))
+      return NULL;
+    seen = atomic_load_explicit(&pool->generation, memory_order_acquire);
 
     run_chunk(pool, index);
 
-    pthread_mutex_lock(&pool->lock);
-    if (--pool->pending == 0)
+    if (atomic_fetch_sub(&pool->pending, 1) == 1 &&
+        atomic_load(&pool->caller_sleeping)) {
+      pthread_mutex_lock(&pool->lock);
       pthread_cond_signal(&pool->work_done);
-    pthread_mutex_unlock(&pool->lock);
+      pthread_mutex_unlock(&pool->lock);
+    }
   }
 }
 
@@ -91,7 +158,7 @@ static void *worker_main(void *argument) {
  * destroy never frees memory a worker could still touch. */
 static void stop_workers(dager_thread_pool *pool) {
   pthread_mutex_lock(&pool->lock);
-  pool->stopping = 1;
+  atomic_store(&pool->stopping, 1);
   pthread_cond_broadcast(&pool->work_ready);
   pthread_mutex_unlock(&pool->lock);
   for (uint32_t i = 0; i < pool->started; i++) {
@@ -190,13 +257,16 @@ uint32_t dager_thread_pool_size(const dager_thread_pool *pool) {
 }
 
 /*
- * The job fields are written under the lock before the generation moves,
- * and not touched again until every worker has reported back, so the
- * workers can read them without holding the lock. A count of 1 is run on
- * the caller: waking threads for one row costs more than the row.
+ * The job fields are written before the generation moves (a release) and
+ * not touched again until every worker has reported back, so the workers
+ * read them after their acquire of the generation without the lock. A
+ * count of 1 is run on the caller: waking threads for one row costs more
+ * than the row.
  */
 void dager_thread_pool_run(dager_thread_pool *pool, uint32_t count,
                            dager_parallel_body body, void *context) {
+  uint64_t deadline = 0;
+
   if (count == 0)
     return;
   if (!pool || pool->threads == 1 || count == 1) {
@@ -204,20 +274,37 @@ void dager_thread_pool_run(dager_thread_pool *pool, uint32_t count,
     return;
   }
 
-  pthread_mutex_lock(&pool->lock);
   pool->body = body;
   pool->context = context;
   pool->count = count;
-  pool->pending = pool->threads - 1;
-  pool->generation++;
-  pthread_cond_broadcast(&pool->work_ready);
-  pthread_mutex_unlock(&pool->lock);
+  atomic_store(&pool->pending, pool->threads - 1);
+  atomic_fetch_add(&pool->generation, 1);
+  if (atomic_load(&pool->sleeping_workers) != 0) {
+    pthread_mutex_lock(&pool->lock);
+    pthread_cond_broadcast(&pool->work_ready);
+    pthread_mutex_unlock(&pool->lock);
+  }
 
   run_chunk(pool, 0);
 
+  for (uint32_t spins = 0;; spins++) {
+    if (atomic_load_explicit(&pool->pending, memory_order_acquire) == 0)
+      return;
+    if ((spins & 63) == 0) {
+      uint64_t now = monotonic_nanoseconds();
+
+      if (deadline == 0)
+        deadline = now + DAGER_THREAD_POOL_SPIN_NANOSECONDS;
+      else if (now > deadline)
+        break;
+    }
+    spin_pause(spins);
+  }
   pthread_mutex_lock(&pool->lock);
-  while (pool->pending != 0) {
+  atomic_store(&pool->caller_sleeping, 1);
+  while (atomic_load(&pool->pending) != 0) {
     pthread_cond_wait(&pool->work_done, &pool->lock);
   }
+  atomic_store(&pool->caller_sleeping, 0);
   pthread_mutex_unlock(&pool->lock);
 }
