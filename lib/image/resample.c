@@ -11,22 +11,6 @@
 #include "core/memory.h"
 #include "image/image.h"
 
-/* Canvas sample: the source pixel under canvas (x, y), black elsewhere. */
-static const uint8_t black_pixel[3] = {0, 0, 0};
-
-static const uint8_t *canvas_pixel(const dager_image_canvas *canvas, int64_t x,
-                                   int64_t y) {
-  const dager_image *source = canvas->source;
-  int64_t source_x = x - canvas->offset_x;
-  int64_t source_y = y - canvas->offset_y;
-
-  if (source_x < 0 || source_y < 0 || source_x >= source->width ||
-      source_y >= source->height) {
-    return black_pixel;
-  }
-  return source->pixels + ((size_t)source_y * source->width + source_x) * 3;
-}
-
 /*
  * One axis of the legacy resize: output index -> the two canvas indices to
  * blend and the weight of the second. The product is taken in float, as
@@ -52,6 +36,103 @@ static axis_sample legacy_axis(int index, float scale, int canvas_side) {
     sample.low = canvas_side - 1;
   sample.weight = position - low;
   return sample;
+}
+
+/*
+ * Output columns are resized in chunks of this many: the chunk's column
+ * samples and the gathered neighbour values live on the stack (about
+ * 16 KiB), and the arithmetic runs over flat arrays the compiler turns
+ * into vector instructions, divisions included.
+ */
+#define RESIZE_CHUNK 256
+
+/* Source column of a canvas column, or -1 where the canvas is black. */
+static int64_t source_column(const dager_image_canvas *canvas, int64_t x) {
+  int64_t source_x = x - canvas->offset_x;
+
+  if (source_x < 0 || source_x >= canvas->source->width)
+    return -1;
+  return source_x;
+}
+
+/* The source row under a canvas row, or NULL where the canvas is black. */
+static const uint8_t *source_row(const dager_image_canvas *canvas, int64_t y) {
+  const dager_image *source = canvas->source;
+  int64_t source_y = y - canvas->offset_y;
+
+  if (source_y < 0 || source_y >= source->height)
+    return NULL;
+  return source->pixels + (size_t)source_y * source->width * 3;
+}
+
+/* Copies the 3 values of source column `column` of row, or zeros. */
+static void gather(const uint8_t *row, int64_t column, float *out) {
+  if (!row || column < 0) {
+    out[0] = out[1] = out[2] = 0.0f;
+    return;
+  }
+  out[0] = (float)row[column * 3];
+  out[1] = (float)row[column * 3 + 1];
+  out[2] = (float)row[column * 3 + 2];
+}
+
+/*
+ * Resizes output columns [first, first + columns) of every row. The values
+ * and the order of the operations are exactly those of the per-pixel
+ * definition: one operation per statement in TensorFlow's order, so no
+ * compiler fuses them into a differently rounded multiply-add.
+ */
+static void resize_columns(const dager_image_canvas *canvas, int first,
+                           int columns, float scale_x, float scale_y,
+                           int out_width, int out_height, const float mean[3],
+                           const float divisor[3], float *out) {
+  int64_t low[RESIZE_CHUNK];
+  int64_t high[RESIZE_CHUNK];
+  float weight_x[RESIZE_CHUNK * 3];
+  float top_left[RESIZE_CHUNK * 3], top_right[RESIZE_CHUNK * 3];
+  float bottom_left[RESIZE_CHUNK * 3], bottom_right[RESIZE_CHUNK * 3];
+  float means[RESIZE_CHUNK * 3], divisors[RESIZE_CHUNK * 3];
+  const int values = columns * 3;
+
+  for (int i = 0; i < columns; i++) {
+    axis_sample column = legacy_axis(first + i, scale_x, canvas->canvas_width);
+
+    low[i] = source_column(canvas, column.low);
+    high[i] = source_column(canvas, column.high);
+    for (int c = 0; c < 3; c++) {
+      weight_x[i * 3 + c] = column.weight;
+      means[i * 3 + c] = mean[c];
+      divisors[i * 3 + c] = divisor[c];
+    }
+  }
+  for (int y = 0; y < out_height; y++) {
+    axis_sample row = legacy_axis(y, scale_y, canvas->canvas_height);
+    const uint8_t *top = source_row(canvas, row.low);
+    const uint8_t *bottom = source_row(canvas, row.high);
+    float *target = out + ((size_t)y * out_width + first) * 3;
+    const float weight_y = row.weight;
+
+    for (int i = 0; i < columns; i++) {
+      gather(top, low[i], top_left + i * 3);
+      gather(top, high[i], top_right + i * 3);
+      gather(bottom, low[i], bottom_left + i * 3);
+      gather(bottom, high[i], bottom_right + i * 3);
+    }
+    for (int i = 0; i < values; i++) {
+      float top_step = top_right[i] - top_left[i];
+      float bottom_step = bottom_right[i] - bottom_left[i];
+      float top_delta = top_step * weight_x[i];
+      float bottom_delta = bottom_step * weight_x[i];
+      float top_value = top_left[i] + top_delta;
+      float bottom_value = bottom_left[i] + bottom_delta;
+      float vertical_step = bottom_value - top_value;
+      float vertical_delta = vertical_step * weight_y;
+      float value = top_value + vertical_delta;
+      float centred = value - means[i];
+
+      target[i] = centred / divisors[i];
+    }
+  }
 }
 
 dager_status dager_image_resize_to_tensor(const dager_image_canvas *canvas,
@@ -89,34 +170,12 @@ dager_status dager_image_resize_to_tensor(const dager_image_canvas *canvas,
 
   scale_x = (float)canvas->canvas_width / (float)out_width;
   scale_y = (float)canvas->canvas_height / (float)out_height;
-  for (int y = 0; y < out_height; y++) {
-    axis_sample row = legacy_axis(y, scale_y, canvas->canvas_height);
-    float *target = out + (size_t)y * out_width * 3;
+  for (int first = 0; first < out_width; first += RESIZE_CHUNK) {
+    int columns =
+        out_width - first < RESIZE_CHUNK ? out_width - first : RESIZE_CHUNK;
 
-    for (int x = 0; x < out_width; x++) {
-      axis_sample column = legacy_axis(x, scale_x, canvas->canvas_width);
-      const uint8_t *top_left = canvas_pixel(canvas, column.low, row.low);
-      const uint8_t *top_right = canvas_pixel(canvas, column.high, row.low);
-      const uint8_t *bottom_left = canvas_pixel(canvas, column.low, row.high);
-      const uint8_t *bottom_right = canvas_pixel(canvas, column.high, row.high);
-
-      for (int c = 0; c < 3; c++) {
-        /* One operation per statement, in TensorFlow's order, so no
-         * compiler fuses them into a differently rounded multiply-add. */
-        float top_step = (float)top_right[c] - (float)top_left[c];
-        float bottom_step = (float)bottom_right[c] - (float)bottom_left[c];
-        float top_delta = top_step * column.weight;
-        float bottom_delta = bottom_step * column.weight;
-        float top = (float)top_left[c] + top_delta;
-        float bottom = (float)bottom_left[c] + bottom_delta;
-        float vertical_step = bottom - top;
-        float vertical_delta = vertical_step * row.weight;
-        float value = top + vertical_delta;
-        float centred = value - mean[c];
-
-        target[(size_t)x * 3 + c] = centred / divisor[c];
-      }
-    }
+    resize_columns(canvas, first, columns, scale_x, scale_y, out_width,
+                   out_height, mean, divisor, out);
   }
   return DAGER_OK;
 }
@@ -145,7 +204,9 @@ int dager_image_affine_invert(const double matrix[6], double inverse[6]) {
   return 1;
 }
 
-/* Source pixel (x, y) as doubles, black outside the image. */
+/* Source pixel (x, y), black outside the image. */
+static const uint8_t black_pixel[3] = {0, 0, 0};
+
 static const uint8_t *source_pixel(const dager_image *source, int64_t x,
                                    int64_t y) {
   if (x < 0 || y < 0 || x >= source->width || y >= source->height) {

@@ -272,6 +272,94 @@ static void resize_agrees_with_a_double_reference(void **state) {
   }
 }
 
+/*
+ * The float definition, one output value at a time, in TensorFlow's order
+ * of operations: the library computes whole rows at once for speed, and
+ * must give these values to the last bit (parity with the reference rests
+ * on it).
+ */
+static float float_canvas(const dager_image_canvas *canvas, long x, long y,
+                          int c) {
+  return (float)reference_canvas(canvas, x, y, c);
+}
+
+static float float_definition(const dager_image_canvas *canvas, int x, int y,
+                              int c, int out_width, int out_height, float mean,
+                              float divisor) {
+  float scale_x = (float)canvas->canvas_width / (float)out_width;
+  float scale_y = (float)canvas->canvas_height / (float)out_height;
+  float position_x = scale_x * (float)x, position_y = scale_y * (float)y;
+  long x0 = (long)floorf(position_x), y0 = (long)floorf(position_y);
+  long x1 = (long)ceilf(position_x), y1 = (long)ceilf(position_y);
+  float weight_x = position_x - floorf(position_x);
+  float weight_y = position_y - floorf(position_y);
+  volatile float top, bottom, value;
+
+  if (x1 > canvas->canvas_width - 1)
+    x1 = canvas->canvas_width - 1;
+  if (x0 > canvas->canvas_width - 1)
+    x0 = canvas->canvas_width - 1;
+  if (y1 > canvas->canvas_height - 1)
+    y1 = canvas->canvas_height - 1;
+  if (y0 > canvas->canvas_height - 1)
+    y0 = canvas->canvas_height - 1;
+  /* volatile keeps each product rounded on its own, as in TensorFlow. */
+  top = float_canvas(canvas, x1, y0, c) - float_canvas(canvas, x0, y0, c);
+  top = top * weight_x;
+  top = float_canvas(canvas, x0, y0, c) + top;
+  bottom = float_canvas(canvas, x1, y1, c) - float_canvas(canvas, x0, y1, c);
+  bottom = bottom * weight_x;
+  bottom = float_canvas(canvas, x0, y1, c) + bottom;
+  value = bottom - top;
+  value = value * weight_y;
+  value = top + value;
+  value = value - mean;
+  return value / divisor;
+}
+
+static void resize_is_bit_exact_across_column_chunks(void **state) {
+  static const float mean[3] = {117.001f, 114.697f, 97.404f};
+  static const float divisor[3] = {255.0f, 255.0f, 127.5f};
+  (void)state;
+
+  for (int trial = 0; trial < 12; trial++) {
+    int width = 1 + (int)(next_random() % 700);
+    int height = 1 + (int)(next_random() % 40);
+    dager_image *source = random_image(width, height);
+    dager_image_canvas canvas = {
+        source, 1 + (int)(next_random() % 900), 1 + (int)(next_random() % 60),
+        (int)(next_random() % 200) - 100, (int)(next_random() % 20) - 10};
+    /* Widths below, at and above the library's chunk of 256 columns. */
+    int out_width = 1 + (int)(next_random() % 600);
+    int out_height = 1 + (int)(next_random() % 30);
+    float *out = malloc((size_t)out_width * out_height * 3 * sizeof *out);
+
+    assert_non_null(out);
+    assert_int_equal(dager_image_resize_to_tensor(
+                         &canvas, out_width, out_height, mean, divisor, out),
+                     DAGER_OK);
+    for (int y = 0; y < out_height; y++) {
+      for (int x = 0; x < out_width; x++) {
+        for (int c = 0; c < 3; c++) {
+          float expected = float_definition(&canvas, x, y, c, out_width,
+                                            out_height, mean[c], divisor[c]);
+          float got = out[((size_t)y * out_width + x) * 3 + c];
+
+          if (memcmp(&got, &expected, sizeof got) != 0) {
+            fail_msg(
+                "trial %d (%dx%d -> %dx%d) at (%d, %d, %d): %.9g, "
+                "definition %.9g",
+                trial, canvas.canvas_width, canvas.canvas_height, out_width,
+                out_height, x, y, c, (double)got, (double)expected);
+          }
+        }
+      }
+    }
+    free(out);
+    dager_image_free(source);
+  }
+}
+
 static void virtual_canvas_equals_materialised_padding(void **state) {
   dager_image *source = random_image(37, 23);
   dager_image *square = NULL;
@@ -440,6 +528,7 @@ int main(void) {
       cmocka_unit_test(resize_matches_tensorflow_published_values),
       cmocka_unit_test(resize_has_no_half_pixel_offset),
       cmocka_unit_test(resize_agrees_with_a_double_reference),
+      cmocka_unit_test(resize_is_bit_exact_across_column_chunks),
       cmocka_unit_test(virtual_canvas_equals_materialised_padding),
       cmocka_unit_test(resize_arguments_are_checked),
       cmocka_unit_test(warp_identity_translation_and_rotation),
