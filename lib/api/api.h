@@ -88,6 +88,9 @@ struct dager_session {
   const dager_engine *engine;
   dager_thread_pool *pool;
   dager_network_workspace *workspaces[DAGER_API_NETWORK_COUNT];
+  /* Arena and scratch shared by every workspace (see session.c). */
+  void *workspace_memory;
+  size_t workspace_size;
   /* SSD predictor outputs joined in predictor order. */
   float *joined_boxes;
   float *joined_classes;

@@ -1222,7 +1222,10 @@ dager_status dager_model_read_file(const char *path, dager_model **out) {
                       path);
   }
   size = (size_t)information.st_size;
-  bytes = dager_mem_alloc(size);
+  /* Aligned blocks of megabytes are mapped from the system and go back to
+   * it when freed (core/memory.c); through malloc this transient block
+   * would leave later image buffers resident after they are freed. */
+  bytes = dager_mem_alloc_aligned(size);
   if (!bytes) {
     fclose(stream);
     return dager_fail(DAGER_ERROR_OUT_OF_MEMORY,
@@ -1230,12 +1233,12 @@ dager_status dager_model_read_file(const char *path, dager_model **out) {
   }
   if (fread(bytes, 1, size, stream) != size) {
     fclose(stream);
-    dager_mem_free(bytes);
+    dager_mem_free_aligned(bytes);
     return dager_fail(DAGER_ERROR_IO, "model: cannot read %s", path);
   }
   fclose(stream);
   status = dager_model_read_memory(bytes, size, out);
-  dager_mem_free(bytes);
+  dager_mem_free_aligned(bytes);
   return status;
 }
 

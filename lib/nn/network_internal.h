@@ -73,6 +73,7 @@ struct dager_network_workspace {
   unsigned char *scratch;
   size_t scratch_stride; /* bytes per thread, a multiple of 64 */
   uint64_t min_parallel_work;
+  void *owned_memory; /* NULL when the caller lent arena and scratch */
 };
 
 /*

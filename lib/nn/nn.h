@@ -67,6 +67,26 @@ dager_status dager_network_workspace_create(const dager_network *network,
 void dager_network_workspace_destroy(dager_network_workspace *workspace);
 
 /*
+ * Bytes of memory (arena and per-thread scratch) a workspace of this
+ * network needs with a pool of `threads` threads.
+ */
+dager_status dager_network_workspace_size(const dager_network *network,
+                                          uint32_t threads, size_t *out);
+
+/*
+ * As dager_network_workspace_create, but in memory the caller lends:
+ * 64-byte aligned, at least dager_network_workspace_size bytes, kept alive
+ * and not otherwise written while the workspace is used. Several
+ * workspaces may share one block when their networks never run at the
+ * same time and no output is read after another of them ran; a session
+ * does this, since it reads each network's outputs right after its run.
+ */
+dager_status dager_network_workspace_create_in(const dager_network *network,
+                                               dager_thread_pool *pool,
+                                               void *memory, size_t size,
+                                               dager_network_workspace **out);
+
+/*
  * Where the caller writes the input (h * w * c floats, HWC) before a run.
  */
 float *dager_network_input(dager_network_workspace *workspace);

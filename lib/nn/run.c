@@ -353,54 +353,105 @@ static int scratch_per_thread(const dager_network *network, uint32_t threads,
   return 1;
 }
 
-dager_status dager_network_workspace_create(const dager_network *network,
-                                            dager_thread_pool *pool,
-                                            dager_network_workspace **out) {
+/* Splits a workspace's memory: the arena, then one scratch per thread. */
+static int workspace_layout(const dager_network *network, uint32_t threads,
+                            size_t *arena_bytes, size_t *scratch_stride,
+                            size_t *total) {
+  size_t scratch_total;
+
+  if (!scratch_per_thread(network, threads, scratch_stride) ||
+      !dager_size_multiply(*scratch_stride, threads, &scratch_total) ||
+      !dager_size_add(network->arena_size, 63, arena_bytes))
+    return 0;
+  *arena_bytes -= *arena_bytes % 64;
+  return dager_size_add(*arena_bytes, scratch_total, total);
+}
+
+dager_status dager_network_workspace_size(const dager_network *network,
+                                          uint32_t threads, size_t *out) {
+  size_t arena_bytes, scratch_stride;
+
+  if (!network || !out || threads == 0) {
+    return dager_fail(DAGER_ERROR_INVALID_ARGUMENT,
+                      "no network, no result or no threads");
+  }
+  if (!workspace_layout(network, threads, &arena_bytes, &scratch_stride, out)) {
+    return dager_fail(DAGER_ERROR_OUT_OF_MEMORY, "workspace size overflows");
+  }
+  return DAGER_OK;
+}
+
+dager_status dager_network_workspace_create_in(const dager_network *network,
+                                               dager_thread_pool *pool,
+                                               void *memory, size_t size,
+                                               dager_network_workspace **out) {
   dager_network_workspace *workspace;
   uint32_t threads = dager_thread_pool_size(pool);
-  size_t scratch_total;
+  size_t arena_bytes, scratch_stride, total;
 
   if (!out)
     return dager_fail(DAGER_ERROR_INVALID_ARGUMENT, "out is NULL");
   *out = NULL;
   if (!network)
     return dager_fail(DAGER_ERROR_INVALID_ARGUMENT, "no network");
-
-  workspace = dager_mem_calloc(1, sizeof *workspace);
-  if (!workspace)
-    goto out_of_memory;
-  workspace->network = network;
-  workspace->pool = pool;
-  workspace->min_parallel_work = DAGER_NN_MIN_PARALLEL_WORK;
-
-  if (!scratch_per_thread(network, threads, &workspace->scratch_stride) ||
-      !dager_size_multiply(workspace->scratch_stride, threads,
-                           &scratch_total)) {
-    dager_mem_free(workspace);
+  if (!workspace_layout(network, threads, &arena_bytes, &scratch_stride,
+                        &total)) {
     return dager_fail(DAGER_ERROR_OUT_OF_MEMORY,
                       "convolution scratch does not fit in memory");
   }
-  workspace->arena = dager_mem_alloc_aligned(network->arena_size);
-  if (!workspace->arena)
-    goto out_of_memory;
-  if (scratch_total) {
-    workspace->scratch = dager_mem_alloc_aligned(scratch_total);
-    if (!workspace->scratch)
-      goto out_of_memory;
+  if ((total && !memory) || size < total || (uintptr_t)memory % 64 != 0) {
+    return dager_fail(DAGER_ERROR_INVALID_ARGUMENT,
+                      "workspace memory of %zu bytes at %p, %zu needed, "
+                      "64-byte aligned",
+                      size, memory, total);
   }
+
+  workspace = dager_mem_calloc(1, sizeof *workspace);
+  if (!workspace)
+    return dager_fail(DAGER_ERROR_OUT_OF_MEMORY, "no memory for workspace");
+  workspace->network = network;
+  workspace->pool = pool;
+  workspace->min_parallel_work = DAGER_NN_MIN_PARALLEL_WORK;
+  workspace->arena = memory;
+  workspace->scratch_stride = scratch_stride;
+  workspace->scratch =
+      scratch_stride ? (unsigned char *)memory + arena_bytes : NULL;
   *out = workspace;
   return DAGER_OK;
+}
 
-out_of_memory:
-  dager_network_workspace_destroy(workspace);
-  return dager_fail(DAGER_ERROR_OUT_OF_MEMORY, "no memory for workspace");
+dager_status dager_network_workspace_create(const dager_network *network,
+                                            dager_thread_pool *pool,
+                                            dager_network_workspace **out) {
+  size_t total;
+  void *memory;
+  dager_status status;
+
+  if (!out)
+    return dager_fail(DAGER_ERROR_INVALID_ARGUMENT, "out is NULL");
+  *out = NULL;
+  status = dager_network_workspace_size(network, dager_thread_pool_size(pool),
+                                        &total);
+  if (status != DAGER_OK)
+    return status;
+  /* An empty plan still gets a block, so the arena pointer is never NULL. */
+  memory = dager_mem_alloc_aligned(total ? total : 64);
+  if (!memory)
+    return dager_fail(DAGER_ERROR_OUT_OF_MEMORY, "no memory for workspace");
+  status = dager_network_workspace_create_in(network, pool, memory,
+                                             total ? total : 64, out);
+  if (status != DAGER_OK) {
+    dager_mem_free_aligned(memory);
+    return status;
+  }
+  (*out)->owned_memory = memory;
+  return DAGER_OK;
 }
 
 void dager_network_workspace_destroy(dager_network_workspace *workspace) {
   if (!workspace)
     return;
-  dager_mem_free_aligned(workspace->scratch);
-  dager_mem_free_aligned(workspace->arena);
+  dager_mem_free_aligned(workspace->owned_memory);
   dager_mem_free(workspace);
 }
 

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "builder.h"
+#include "core/memory.h"
 #include "kernels/kernels.h"
 #include "kernels/scalar/scalar.h"
 #include "nn/nn.h"
@@ -393,6 +394,94 @@ static void wrong_workspace_is_refused(void **state) {
   builder_free(&b);
 }
 
+/*
+ * Two networks in one lent block, run one after the other, give what each
+ * gives in its own workspace; a block too small or misaligned is refused.
+ */
+static void workspaces_share_lent_memory(void **state) {
+  builder first_model, second_model;
+  dager_network *first = NULL, *second = NULL;
+  dager_thread_pool *pool = NULL;
+  dager_network_workspace *alone = NULL, *shared[2] = {NULL, NULL};
+  dager_network *networks[2];
+  size_t sizes[2], largest;
+  unsigned char *block;
+
+  (void)state;
+  builder_init(&first_model, 11, 9, 3, 21);
+  dager_model_node *a = conv(&first_model, 0, 3, 3, 3, 8);
+  builder_output(&first_model, a->output, "y");
+  builder_init(&second_model, 6, 13, 4, 22);
+  dager_model_node *b = conv(&second_model, 0, 3, 3, 4, 5);
+  builder_output(&second_model, b->output, "y");
+  assert_int_equal(
+      dager_network_create(&first_model.model, &scalar_table, &first),
+      DAGER_OK);
+  assert_int_equal(
+      dager_network_create(&second_model.model, &scalar_table, &second),
+      DAGER_OK);
+  assert_int_equal(dager_thread_pool_create(2, &pool), DAGER_OK);
+  networks[0] = first;
+  networks[1] = second;
+  for (int i = 0; i < 2; i++) {
+    assert_int_equal(dager_network_workspace_size(networks[i], 2, &sizes[i]),
+                     DAGER_OK);
+  }
+  largest = sizes[0] > sizes[1] ? sizes[0] : sizes[1];
+  block = dager_mem_alloc_aligned(largest + 64);
+  assert_non_null(block);
+
+  assert_int_equal(dager_network_workspace_create_in(first, pool, block,
+                                                     sizes[0] - 1, &shared[0]),
+                   DAGER_ERROR_INVALID_ARGUMENT);
+  assert_null(shared[0]);
+  assert_int_equal(dager_network_workspace_create_in(first, pool, block + 4,
+                                                     largest, &shared[0]),
+                   DAGER_ERROR_INVALID_ARGUMENT);
+  assert_int_equal(
+      dager_network_workspace_create_in(first, pool, NULL, largest, &shared[0]),
+      DAGER_ERROR_INVALID_ARGUMENT);
+  for (int i = 0; i < 2; i++) {
+    assert_int_equal(dager_network_workspace_create_in(networks[i], pool, block,
+                                                       largest, &shared[i]),
+                     DAGER_OK);
+  }
+
+  for (int i = 0; i < 2; i++) {
+    dager_tensor_shape input = dager_network_input_shape(networks[i]);
+    size_t count = (size_t)input.h * input.w * input.c;
+    dager_tensor_shape output = dager_network_output_shape(networks[i], 0);
+    size_t out_count = (size_t)output.h * output.w * output.c;
+    float *expected = malloc(out_count * sizeof *expected);
+
+    assert_non_null(expected);
+    assert_int_equal(dager_network_workspace_create(networks[i], pool, &alone),
+                     DAGER_OK);
+    fill_random(dager_network_input(alone), count, 40 + (uint64_t)i);
+    assert_int_equal(dager_network_run(networks[i], alone), DAGER_OK);
+    memcpy(expected, dager_network_output(alone, 0),
+           out_count * sizeof *expected);
+    dager_network_workspace_destroy(alone);
+
+    /* The other network ran in the block before: its values are left. */
+    assert_int_equal(dager_network_run(networks[1 - i], shared[1 - i]),
+                     DAGER_OK);
+    fill_random(dager_network_input(shared[i]), count, 40 + (uint64_t)i);
+    assert_int_equal(dager_network_run(networks[i], shared[i]), DAGER_OK);
+    assert_memory_equal(dager_network_output(shared[i], 0), expected,
+                        out_count * sizeof *expected);
+    free(expected);
+  }
+  for (int i = 0; i < 2; i++)
+    dager_network_workspace_destroy(shared[i]);
+  dager_mem_free_aligned(block);
+  dager_thread_pool_destroy(pool);
+  dager_network_destroy(first);
+  dager_network_destroy(second);
+  builder_free(&first_model);
+  builder_free(&second_model);
+}
+
 /* A small valid model with every kind of node, for the mutation test. */
 static void build_mutation_base(builder *b) {
   builder_init(b, 9, 8, 3, 19);
@@ -553,6 +642,7 @@ int main(void) {
       cmocka_unit_test(allocation_failures),
       cmocka_unit_test(run_does_not_allocate),
       cmocka_unit_test(wrong_workspace_is_refused),
+      cmocka_unit_test(workspaces_share_lent_memory),
       cmocka_unit_test(mutated_models_are_refused_or_run),
   };
   return cmocka_run_group_tests_name("nn failures", tests, setup, NULL);
