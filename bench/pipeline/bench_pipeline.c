@@ -12,6 +12,7 @@
  *   bench_pipeline --write-ppm DIR --images ...
  *   bench_pipeline --memory [--models DIR]
  *   bench_pipeline --profile [--models DIR] [--networks ...] [--runs N]
+ *   bench_pipeline --throughput N [--images ...] [--pipeline-runs ROUNDS]
  *
  * The kernel table is chosen once per process (dager_kernels_best reads
  * DAGER_ISA), so the program runs itself once per ISA with DAGER_ISA set
@@ -22,7 +23,9 @@
  * models and networks with the best kernels and says where the resident
  * memory goes. --profile runs each network on one thread through a copy
  * of the best kernel table whose slots time every call, and splits the
- * thread's CPU time by kind of operation.
+ * thread's CPU time by kind of operation. --throughput N compares photos
+ * per second of one session on one thread with N sessions on N threads
+ * (throughput.c).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -44,6 +47,7 @@
 #include "nn/nn.h"
 #include "nn/thread_pool.h"
 #include "staged.h"
+#include "throughput.h"
 
 #define MAX_RUNS 1000
 #define MAX_PHOTOS 64
@@ -72,6 +76,7 @@ typedef struct settings {
   const char *write_ppm;
   int memory;
   int profile;
+  unsigned throughput;   /* threads of the --throughput run, 0: not asked */
   const char *child_isa; /* set in the per-ISA runs */
 } settings;
 
@@ -120,7 +125,7 @@ static void usage(void) {
           "  [--networks all|none|name,...] [--warmup N] [--runs N]\n"
           "  [--pipeline-warmup N] [--pipeline-runs N]\n"
           "  [--detector ssd|tiny] [--tiny-input-size N] [--json]\n"
-          "  [--write-ppm DIR] [--memory] [--profile]\n");
+          "  [--write-ppm DIR] [--memory] [--profile] [--throughput N]\n");
   exit(2);
 }
 
@@ -322,6 +327,8 @@ static void parse_arguments(int argc, char **argv, settings *s) {
       s->detector = value;
     else if (strcmp(option, "--tiny-input-size") == 0)
       s->tiny_input_size = parse_count(value, 128, 608);
+    else if (strcmp(option, "--throughput") == 0)
+      s->throughput = (unsigned)parse_count(value, 1, 64);
     else if (strcmp(option, "--write-ppm") == 0)
       s->write_ppm = value;
     else if (strcmp(option, "--child-isa") == 0)
@@ -1289,6 +1296,10 @@ int main(int argc, char **argv) {
     return report_memory(&s);
   if (s.profile)
     return report_profile(&s);
+  if (s.throughput) {
+    return bench_throughput(s.models, s.detector, s.photos, s.photo_count,
+                            s.throughput, s.pipeline_runs, s.json);
+  }
 
   describe_cpu(model, sizeof model, flags, sizeof flags);
   load_average(load_start);
