@@ -10,6 +10,13 @@
 #   tools/bench.sh [--build DIR] [--out DIR] [--rounds N] [--runs N]
 #                  [--warmup N] [--cpu-runs N] [--pipeline-runs N]
 #                  [--networks a,b] [--photos DIR] [--no-cpu] [--quick]
+#                  [--priority]
+#
+# --priority (root only) runs the whole comparison, both sides alike, in a
+# session of its own at the highest scheduling priority (nice -20, and the
+# same for its autogroup), so other work on a shared machine takes little
+# of its time; without it, two-thread results on a loaded machine say
+# nothing about scaling.
 #
 # Needs: a build (tools/setup.sh makes build/ with build/models), the
 # face-api package unpacked by tools/fetch-models.sh, node and npm (the
@@ -30,6 +37,8 @@ pipeline_warmup=1
 networks=ssd_mobilenetv1,tiny_face_detector,face_landmark_68,face_landmark_68_tiny,age_gender,face_expression,face_recognition
 photos=third_party/face-api/samples
 with_cpu=1
+priority=0
+arguments=("$@")
 
 usage() {
   sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
@@ -48,9 +57,22 @@ while [ $# -gt 0 ]; do
     --photos) photos=$2; shift 2 ;;
     --no-cpu) with_cpu=0; shift ;;
     --quick) runs=5; warmup=1; cpu_runs=2; pipeline_runs=1; shift ;;
+    --priority) priority=1; shift ;;
     *) usage ;;
   esac
 done
+
+if [ "$priority" = 1 ] && [ -z "${DAGER_BENCH_PRIORITY:-}" ]; then
+  [ "$(id -u)" = 0 ] || {
+    echo "bench.sh: --priority needs root" >&2
+    exit 2
+  }
+  export DAGER_BENCH_PRIORITY=1
+  # setsid gives the run its own autogroup, whose weight the kernel sets
+  # from /proc/self/autogroup; nice alone only ranks within one autogroup.
+  exec setsid -w bash -c 'echo -20 >/proc/self/autogroup &&
+    exec nice -n -20 "$0" "$@"' "$0" "${arguments[@]}"
+fi
 
 bench=$build/bench/pipeline/bench_pipeline
 dager=$build/src/dager/dager
@@ -93,7 +115,8 @@ source_dir=$(sed -n 's/.*"source": "\([^"]*\)".*/\1/p' \
   echo "date $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "cpu $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
   echo "online_cpus $(nproc)"
-  echo "command tools/bench.sh $*"
+  echo "command tools/bench.sh ${arguments[*]}"
+  echo "priority $([ -n "${DAGER_BENCH_PRIORITY:-}" ] && echo top || echo normal)"
 } >"$out/machine.txt"
 
 # The Node side runs the pipeline on the pixels our decoder makes, so that
@@ -150,6 +173,10 @@ echo "bench.sh: all ISAs, 1 and 2 threads" >&2
   --warmup "$warmup" --runs "$runs" \
   --images "$first" --pipeline-warmup "$pipeline_warmup" \
   --pipeline-runs "$pipeline_runs" >"$out/ours-all.json" 2>>"$out/ours.log"
+echo "bench.sh: throughput, 2 sessions on 2 threads" >&2
+"$bench" --models "$models" --throughput 2 --images "$photos" \
+  --pipeline-runs "$pipeline_runs" --json >"$out/throughput.json" \
+  2>>"$out/ours.log"
 echo "bench.sh: tiny detector" >&2
 "$bench" --models "$models" --isa best --threads 1,2 --json --networks none \
   --detector tiny \
