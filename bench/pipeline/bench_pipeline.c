@@ -9,6 +9,7 @@
  *                  [--warmup N] [--runs N] [--pipeline-warmup N]
  *                  [--pipeline-runs N] [--detector ssd|tiny]
  *                  [--tiny-input-size N] [--json]
+ *                  [--pipeline-networks LIST]  (the engine's "networks")
  *   bench_pipeline --write-ppm DIR --images ...
  *   bench_pipeline --memory [--models DIR]
  *   bench_pipeline --profile [--models DIR] [--networks ...] [--runs N]
@@ -76,6 +77,7 @@ typedef struct settings {
   const char *write_ppm;
   int memory;
   int profile;
+  const char *pipeline_networks; /* the engine's "networks" option */
   unsigned throughput;   /* threads of the --throughput run, 0: not asked */
   const char *child_isa; /* set in the per-ISA runs */
 } settings;
@@ -125,6 +127,7 @@ static void usage(void) {
           "  [--networks all|none|name,...] [--warmup N] [--runs N]\n"
           "  [--pipeline-warmup N] [--pipeline-runs N]\n"
           "  [--detector ssd|tiny] [--tiny-input-size N] [--json]\n"
+          "  [--pipeline-networks detector,landmarks,...]\n"
           "  [--write-ppm DIR] [--memory] [--profile] [--throughput N]\n");
   exit(2);
 }
@@ -327,6 +330,8 @@ static void parse_arguments(int argc, char **argv, settings *s) {
       s->detector = value;
     else if (strcmp(option, "--tiny-input-size") == 0)
       s->tiny_input_size = parse_count(value, 128, 608);
+    else if (strcmp(option, "--pipeline-networks") == 0)
+      s->pipeline_networks = value;
     else if (strcmp(option, "--throughput") == 0)
       s->throughput = (unsigned)parse_count(value, 1, 64);
     else if (strcmp(option, "--write-ppm") == 0)
@@ -593,6 +598,10 @@ static void bench_pipeline(const settings *s, thread_result *result) {
   }
   if (status == DAGER_OK)
     status = dager_options_set_int(options, "threads", result->threads);
+  if (status == DAGER_OK && s->pipeline_networks) {
+    status =
+        dager_options_set_string(options, "networks", s->pipeline_networks);
+  }
   if (status == DAGER_OK)
     status = dager_engine_create(options, &engine);
   result->engine_load_ms = bench_wall_ms() - start;
