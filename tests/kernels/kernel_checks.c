@@ -592,6 +592,18 @@ unsigned dager_check_depthwise(const dager_kernels *reference,
                     (int)random_below(&r, 3), &r))
       depthwise_case(&s, &w, random_below(&r, EPILOGUE_COMBINATIONS), &r);
   }
+  /* Rows wide enough for the 3x3 kernels' groups of pixels to run whole
+   * and with every remainder, each padding mode at both strides. */
+  for (uint32_t width = 9; width <= 21; width++) {
+    static const uint32_t wide_channels[] = {1, 5, 16, 19, 48};
+    const uint32_t c = wide_channels[width % 5];
+    for (uint32_t stride = 1; stride <= 2; stride++) {
+      if (make_window(&w, 4 + random_below(&r, 3), width, c, c, 3, 3, stride,
+                      stride, (int)((width + stride) % 3), &r))
+        depthwise_case(&s, &w, (width * 3 + stride) % EPILOGUE_COMBINATIONS,
+                       &r);
+    }
+  }
   return s.failures;
 }
 
