@@ -63,16 +63,39 @@
  *   - Only the first EXIF block is read, and its Orientation tag only when
  *     it is a SHORT with count 1 in a well-formed first IFD.
  *   - Detection runs the detector once over the whole image squeezed into
- *     its square input (as the reference implementation does), plus:
- *     overlapping square tiles along strips whose long side is more than
- *     twice the short one; a pass over small images (long side under 400
- *     pixels) centred in a black square twice their size, so a face that
- *     fills a thumbnail is found; and, with the "min_face_size" option,
- *     finer tiles. At most 64 passes per image; boxes from all passes are
- *     merged by non-maximum suppression.
- *   - By default the smallest face found is about 60 pixels wide in a
- *     1920 x 1080 photo (16 pixels in the detector's input); set
- *     "min_face_size" to find smaller ones, at the cost of more passes.
+ *     its square input (as the reference implementation does). With the
+ *     default "tiling" "auto" it adds: overlapping square tiles along
+ *     strips whose long side is more than twice the short one; a pass over
+ *     small images (long side under 400 pixels) centred in a black square
+ *     twice their size, so a face that fills a thumbnail is found; and the
+ *     adaptive refinement below. With "min_face_size", finer tiles (with
+ *     either "tiling"). At most 64 passes per image; boxes from all passes
+ *     are merged by non-maximum suppression.
+ *   - Adaptive refinement ("tiling" "auto"): when the narrowest face the
+ *     passes above found is less than 6.8 % of the detector's input wide
+ *     in the finest of them (34.8 pixels of SSD's 512; about 1/15 of the
+ *     long side of an ordinary photo), the photo holds faces at the
+ *     detector's lower reach and likely smaller or weaker ones it missed.
+ *     Then one grid of square tiles, half a tile apart and covering the
+ *     whole image, is run at the scale that shows that face 7 % of the
+ *     input wide (tile side = its width / 0.07, at least 64 pixels), with
+ *     at most 16 tiles (larger tiles when more would be needed). A loose
+ *     box of the first passes that a tile's box covers by half or more is
+ *     replaced by it; a face only the first passes found is kept. One
+ *     refinement at most, never on a photo where no face was found or all
+ *     faces were larger: a photo with only faces too small for the first
+ *     pass gets none (set "min_face_size" for those). The demo photos (all
+ *     faces at least 38.8 pixels wide in SSD's input) run one pass, as
+ *     the reference; 64 faces of about 80 pixels in 960 x 1200 run 3
+ *     passes, the six demo photos at half size side by side (2880 x 1452)
+ *     11. The thresholds were measured with SSD; the tiny detector's boxes
+ *     are about 1.7 times wider, so it refines only for smaller faces.
+ *   - By default the smallest face found alone in a photo is about 60
+ *     pixels wide in a 1920 x 1080 photo (16 pixels in the detector's
+ *     input); beside faces the first pass found near its reach, the
+ *     refinement searches at the finer scale those set. Set
+ *     "min_face_size" to search for smaller ones, at the cost of more
+ *     passes.
  *   - Age, gender and emotion are estimates from networks trained on public
  *     data; they carry the biases of that data and are not identity or
  *     medical facts. Faces cut by the image border get less reliable
@@ -270,8 +293,15 @@ dager_set_allocator(dager_malloc_fn malloc_fn, dager_realloc_fn realloc_fn,
  *                            0.4 for "tiny" (the reference's values).
  *   "min_face_size"  int     smallest face width in pixels to search for
  *                            with extra tiled passes, 0..100000; default 0
- *                            (one pass over the whole image, see
- *                            Limitations).
+ *                            (no such tiles; see Limitations).
+ *   "tiling"         string  extra detector passes the library chooses
+ *                            itself: "auto" (the default: tiles along
+ *                            long strips, a padded pass for small images,
+ *                            and the adaptive refinement when the first
+ *                            pass found faces at the detector's lower
+ *                            reach; see Limitations) or "off" (only the
+ *                            reference's one pass over the whole image,
+ *                            plus the tiles "min_face_size" asks for).
  *   "max_faces"      int     most faces reported per image, 1..100000;
  *                            default 1000. Hitting it is reported by
  *                            dager_result_truncated().

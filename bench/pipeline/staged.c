@@ -134,35 +134,32 @@ static int on_inner_tile_edge(const dager_face_pass *pass,
           box->y1 > top + (float)pass->height - margin);
 }
 
-/* All detector passes and their merge; *found is the caller's to free. */
-static dager_status detect(dager_session *session, const dager_image *image,
-                           dager_face_candidate **found, size_t *count) {
+/* Runs passes[first..last) and appends the boxes they keep to the list
+ * (grown as needed). */
+static dager_status run_passes(dager_session *session, const dager_image *image,
+                               const dager_face_pass *passes, size_t first,
+                               size_t last, dager_face_candidate **list,
+                               size_t *listed, size_t *capacity) {
   const dager_engine *engine = session->engine;
-  dager_face_pass passes[DAGER_FACE_MAX_PASSES];
-  size_t pass_count = dager_face_plan_passes(
-      (uint32_t)image->width, (uint32_t)image->height, engine->detector_input,
-      (uint32_t)engine->settings.min_face_size, passes);
   size_t max_faces = (size_t)engine->settings.max_faces;
-  dager_face_candidate *list = NULL;
-  size_t listed = 0, capacity = 0;
   int truncated;
 
-  for (size_t p = 0; p < pass_count; p++) {
+  for (size_t p = first; p < last; p++) {
     const dager_face_pass *pass = &passes[p];
     dager_status status = write_detector_input(session, image, pass);
     size_t kept;
 
     if (status == DAGER_OK)
       status = run(session, DAGER_API_DETECTOR);
-    if (status != DAGER_OK) {
-      dager_mem_free(list);
+    if (status != DAGER_OK)
       return status;
-    }
     kept = dager_face_nms(session->candidates, decode_boxes(session),
                           engine->nms_iou, max_faces, &truncated);
     for (size_t i = 0; i < kept; i++) {
       dager_face_candidate face = session->candidates[i];
 
+      face.input_width =
+          (face.box.x1 - face.box.x0) * (float)engine->detector_input;
       face.box = dager_face_box_to_region(face.box, engine->detector_input,
                                           pass->width, pass->height);
       face.box.x0 += (float)pass->x;
@@ -173,25 +170,93 @@ static dager_status detect(dager_session *session, const dager_image *image,
                              (uint32_t)image->height)) {
         continue;
       }
-      if (listed == capacity) {
-        size_t grown = capacity ? 2 * capacity : 64;
+      if (*listed == *capacity) {
+        size_t grown = *capacity ? 2 * *capacity : 64;
         dager_face_candidate *larger =
-            dager_mem_realloc(list, grown * sizeof *list);
+            dager_mem_realloc(*list, grown * sizeof **list);
 
-        if (!larger) {
-          dager_mem_free(list);
+        if (!larger)
           return DAGER_ERROR_OUT_OF_MEMORY;
-        }
-        list = larger;
-        capacity = grown;
+        *list = larger;
+        *capacity = grown;
       }
-      face.order = (uint32_t)listed;
-      list[listed++] = face;
+      face.order = (uint32_t)*listed;
+      (*list)[(*listed)++] = face;
     }
   }
+  return DAGER_OK;
+}
+
+/* Width of the narrowest face after merging a copy of the list; 0 when
+ * none. */
+static dager_status smallest_face(const dager_engine *engine,
+                                  const dager_face_candidate *list,
+                                  size_t listed, float *smallest) {
+  dager_face_candidate *merged;
+  size_t count;
+  int truncated;
+
+  *smallest = 0.0f;
+  if (listed == 0)
+    return DAGER_OK;
+  merged = dager_mem_alloc(listed * sizeof *merged);
+  if (!merged)
+    return DAGER_ERROR_OUT_OF_MEMORY;
+  memcpy(merged, list, listed * sizeof *merged);
+  count = dager_face_nms(merged, listed, engine->nms_iou,
+                         (size_t)engine->settings.max_faces, &truncated);
+  for (size_t i = 0; i < count; i++) {
+    float width = merged[i].box.x1 - merged[i].box.x0;
+
+    if (i == 0 || width < *smallest)
+      *smallest = width;
+  }
+  dager_mem_free(merged);
+  return DAGER_OK;
+}
+
+/* All detector passes, the adaptive refinement when the faces call for
+ * it, and their merge, as dager_analyze does; *found is the caller's to
+ * free. */
+static dager_status detect(dager_session *session, const dager_image *image,
+                           dager_face_candidate **found, size_t *count) {
+  const dager_engine *engine = session->engine;
+  dager_face_pass passes[DAGER_FACE_MAX_PASSES];
+  size_t planned = dager_face_plan_passes(
+      (uint32_t)image->width, (uint32_t)image->height, engine->detector_input,
+      (uint32_t)engine->settings.min_face_size, engine->settings.tiling,
+      passes);
+  size_t pass_count = planned;
+  dager_face_candidate *list = NULL;
+  size_t listed = 0, capacity = 0;
+  int truncated;
+  dager_status status =
+      run_passes(session, image, passes, 0, planned, &list, &listed, &capacity);
+
+  if (status == DAGER_OK && engine->settings.tiling == DAGER_FACE_TILING_AUTO) {
+    float smallest;
+    size_t coarse = listed;
+
+    status = smallest_face(engine, list, listed, &smallest);
+    if (status == DAGER_OK) {
+      pass_count = dager_face_plan_refinement(
+          (uint32_t)image->width, (uint32_t)image->height,
+          engine->detector_input, smallest, passes, planned);
+      status = run_passes(session, image, passes, planned, pass_count, &list,
+                          &listed, &capacity);
+    }
+    if (status == DAGER_OK && pass_count > planned) {
+      listed = dager_face_drop_superseded(list, coarse, listed,
+                                          engine->detector_input);
+    }
+  }
+  if (status != DAGER_OK) {
+    dager_mem_free(list);
+    return status;
+  }
   if (pass_count > 1) {
-    listed =
-        dager_face_nms(list, listed, engine->nms_iou, max_faces, &truncated);
+    listed = dager_face_nms(list, listed, engine->nms_iou,
+                            (size_t)engine->settings.max_faces, &truncated);
   }
   *found = list;
   *count = listed;

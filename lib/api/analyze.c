@@ -9,6 +9,7 @@
 
 #include "api/api.h"
 #include "core/error.h"
+#include "core/log.h"
 #include "core/memory.h"
 #include "face/align.h"
 #include "face/crop.h"
@@ -145,37 +146,28 @@ static dager_status append(dager_face_candidate **list, size_t *count,
   return DAGER_OK;
 }
 
-/*
- * Runs every planned detector pass and merges their boxes. On success
- * *faces (owned by the caller, may be NULL when none) holds *count boxes in
- * image pixels, strongest first.
- */
-static dager_status detect_boxes(dager_session *session,
-                                 const dager_image *image,
-                                 dager_face_candidate **faces, size_t *count,
-                                 int *truncated) {
+/* Runs passes[first..last) and appends the boxes they keep, in image
+ * pixels, to the list. */
+static dager_status run_passes(dager_session *session, const dager_image *image,
+                               const dager_face_pass *passes, size_t first,
+                               size_t last, dager_face_candidate **list,
+                               size_t *listed, size_t *capacity,
+                               int *truncated) {
   const dager_engine *engine = session->engine;
-  dager_face_pass passes[DAGER_FACE_MAX_PASSES];
-  size_t pass_count = dager_face_plan_passes(
-      (uint32_t)image->width, (uint32_t)image->height, engine->detector_input,
-      (uint32_t)engine->settings.min_face_size, passes);
   size_t max_faces = (size_t)engine->settings.max_faces;
-  dager_face_candidate *list = NULL;
-  size_t listed = 0, capacity = 0;
   dager_status status = DAGER_OK;
 
-  *truncated = 0;
-  for (size_t p = 0; p < pass_count; p++) {
+  for (size_t p = first; p < last; p++) {
     const dager_face_pass *pass = &passes[p];
     size_t decoded, kept;
     int pass_truncated;
 
     status = detector_input(session, image, pass);
     if (status != DAGER_OK)
-      break;
+      return status;
     status = run_network(session, DAGER_API_DETECTOR);
     if (status != DAGER_OK)
-      break;
+      return status;
     decoded = decode_detector(session);
     kept = dager_face_nms(session->candidates, decoded, engine->nms_iou,
                           max_faces, &pass_truncated);
@@ -185,6 +177,8 @@ static dager_status detect_boxes(dager_session *session,
     for (size_t i = 0; i < kept; i++) {
       dager_face_candidate found = session->candidates[i];
 
+      found.input_width =
+          (found.box.x1 - found.box.x0) * (float)engine->detector_input;
       found.box = dager_face_box_to_region(found.box, engine->detector_input,
                                            pass->width, pass->height);
       found.box.x0 += (float)pass->x;
@@ -196,17 +190,105 @@ static dager_status detect_boxes(dager_session *session,
         continue;
       }
       /* Earlier passes win score ties, as within one pass. */
-      found.order = (uint32_t)listed;
-      status = append(&list, &listed, &capacity, &found);
+      found.order = (uint32_t)*listed;
+      status = append(list, listed, capacity, &found);
       if (status != DAGER_OK)
-        break;
+        return status;
     }
-    if (status != DAGER_OK)
-      break;
+  }
+  return DAGER_OK;
+}
+
+/* Width of the narrowest face the passes so far found, after merging
+ * their boxes as detect_boxes will (on a copy, so that the final merge
+ * sees every pass's boxes); 0 when none. */
+static dager_status smallest_merged_face(const dager_engine *engine,
+                                         const dager_face_candidate *list,
+                                         size_t listed, size_t pass_count,
+                                         float *smallest) {
+  dager_face_candidate *merged = NULL;
+  const dager_face_candidate *faces = list;
+  size_t count = listed;
+
+  *smallest = 0.0f;
+  if (listed == 0)
+    return DAGER_OK;
+  if (pass_count > 1) {
+    int truncated;
+
+    merged = dager_mem_alloc(listed * sizeof *merged);
+    if (!merged) {
+      return dager_fail(DAGER_ERROR_OUT_OF_MEMORY, "face candidate merge");
+    }
+    memcpy(merged, list, listed * sizeof *merged);
+    count = dager_face_nms(merged, listed, engine->nms_iou,
+                           (size_t)engine->settings.max_faces, &truncated);
+    faces = merged;
+  }
+  for (size_t i = 0; i < count; i++) {
+    float width = faces[i].box.x1 - faces[i].box.x0;
+
+    if (i == 0 || width < *smallest)
+      *smallest = width;
+  }
+  dager_mem_free(merged);
+  return DAGER_OK;
+}
+
+/*
+ * Runs every planned detector pass, then the adaptive refinement when the
+ * faces found call for it, and merges their boxes. On success *faces
+ * (owned by the caller, may be NULL when none) holds *count boxes in
+ * image pixels, strongest first.
+ */
+static dager_status detect_boxes(dager_session *session,
+                                 const dager_image *image,
+                                 dager_face_candidate **faces, size_t *count,
+                                 int *truncated) {
+  const dager_engine *engine = session->engine;
+  dager_face_pass passes[DAGER_FACE_MAX_PASSES];
+  uint32_t width = (uint32_t)image->width, height = (uint32_t)image->height;
+  size_t planned =
+      dager_face_plan_passes(width, height, engine->detector_input,
+                             (uint32_t)engine->settings.min_face_size,
+                             engine->settings.tiling, passes);
+  size_t pass_count = planned;
+  size_t max_faces = (size_t)engine->settings.max_faces;
+  dager_face_candidate *list = NULL;
+  size_t listed = 0, capacity = 0;
+  float smallest = 0.0f;
+  dager_status status;
+
+  *truncated = 0;
+  status = run_passes(session, image, passes, 0, planned, &list, &listed,
+                      &capacity, truncated);
+  if (status == DAGER_OK && engine->settings.tiling == DAGER_FACE_TILING_AUTO) {
+    status = smallest_merged_face(engine, list, listed, planned, &smallest);
+    if (status == DAGER_OK) {
+      size_t coarse = listed;
+
+      pass_count = dager_face_plan_refinement(
+          width, height, engine->detector_input, smallest, passes, planned);
+      status = run_passes(session, image, passes, planned, pass_count, &list,
+                          &listed, &capacity, truncated);
+      if (status == DAGER_OK && pass_count > planned) {
+        listed = dager_face_drop_superseded(list, coarse, listed,
+                                            engine->detector_input);
+      }
+    }
   }
   if (status != DAGER_OK) {
     dager_mem_free(list);
     return status;
+  }
+  if (pass_count > planned) {
+    dager_log(DAGER_LOG_DEBUG,
+              "detector: %zu passes, %zu of them refinement tiles of %u "
+              "pixels (smallest face %.0f pixels wide)",
+              pass_count, pass_count - planned,
+              dager_face_finest_side(passes + planned, 1), (double)smallest);
+  } else {
+    dager_log(DAGER_LOG_DEBUG, "detector: %zu passes", pass_count);
   }
   if (pass_count > 1) {
     int merged_truncated;

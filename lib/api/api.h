@@ -44,6 +44,7 @@ struct dager_options {
   int64_t max_pixels;
   int64_t threads;
   int64_t min_face_size;
+  dager_face_tiling tiling;
 };
 
 /* Copies every setting of source into target, duplicating the string. */

@@ -35,6 +35,9 @@ static const option_spec option_specs[] = {
     /* 0 keeps the reference's single detector pass; see
      * dager_face_plan_passes. */
     {"min_face_size", OPTION_INT, 0, 100000},
+    /* "auto" or "off"; see dager_face_plan_passes and
+     * dager_face_plan_refinement. */
+    {"tiling", OPTION_STRING, 0, 0},
 };
 
 static const char *const network_names[DAGER_API_NETWORK_COUNT] = {
@@ -50,6 +53,7 @@ void dager_api_options_defaults(dager_options *options) {
   options->tiny_input_size = 416;
   options->max_pixels = DAGER_DEFAULT_MAX_PIXELS;
   options->threads = 1;
+  options->tiling = DAGER_FACE_TILING_AUTO;
 }
 
 void dager_api_options_release(dager_options *options) {
@@ -218,6 +222,13 @@ dager_status dager_options_set_string(dager_options *options, const char *name,
     status = choose(name, value, "ssd", "tiny", &choice);
     if (status == DAGER_OK)
       options->detector = (dager_api_detector)choice;
+    return status;
+  }
+  if (strcmp(name, "tiling") == 0) {
+    status = choose(name, value, "off", "auto", &choice);
+    if (status == DAGER_OK) {
+      options->tiling = choice ? DAGER_FACE_TILING_AUTO : DAGER_FACE_TILING_OFF;
+    }
     return status;
   }
   if (strcmp(name, "landmarks") == 0) {

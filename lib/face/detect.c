@@ -6,6 +6,9 @@
 /* Below this long side an image also gets the padded pass. */
 #define DAGER_FACE_SMALL_IMAGE 400
 
+/* No tile level is finer than this many pixels. */
+#define DAGER_FACE_MIN_TILE 64
+
 static float sigmoid(float x) {
   return 1.0f / (1.0f + expf(-x));
 }
@@ -194,14 +197,15 @@ static uint32_t tile_start(uint32_t length, uint32_t tile, uint64_t i,
 }
 
 /* Adds a whole grid of tile_w x tile_h tiles covering the image, or
- * nothing when the grid does not fit in the passes left: a partial grid
- * would leave parts of the image silently unsearched. */
-static size_t add_grid(uint32_t width, uint32_t height, uint32_t tile_w,
-                       uint32_t tile_h, dager_face_pass *passes, size_t count) {
+ * nothing when the grid does not fit in the passes left before limit: a
+ * partial grid would leave parts of the image silently unsearched. */
+static size_t add_grid_within(uint32_t width, uint32_t height, uint32_t tile_w,
+                              uint32_t tile_h, dager_face_pass *passes,
+                              size_t count, size_t limit) {
   uint64_t nx = tile_count(width, tile_w);
   uint64_t ny = tile_count(height, tile_h);
 
-  if (nx * ny > DAGER_FACE_MAX_PASSES - count)
+  if (count >= limit || nx * ny > limit - count)
     return count;
   for (uint64_t j = 0; j < ny; j++) {
     for (uint64_t i = 0; i < nx; i++) {
@@ -216,8 +220,15 @@ static size_t add_grid(uint32_t width, uint32_t height, uint32_t tile_w,
   return count;
 }
 
+static size_t add_grid(uint32_t width, uint32_t height, uint32_t tile_w,
+                       uint32_t tile_h, dager_face_pass *passes, size_t count) {
+  return add_grid_within(width, height, tile_w, tile_h, passes, count,
+                         DAGER_FACE_MAX_PASSES);
+}
+
 size_t dager_face_plan_passes(uint32_t width, uint32_t height,
                               uint32_t input_size, uint32_t min_face_size,
+                              dager_face_tiling tiling,
                               dager_face_pass *passes) {
   uint32_t long_side = width > height ? width : height;
   uint32_t short_side = width > height ? height : width;
@@ -230,7 +241,7 @@ size_t dager_face_plan_passes(uint32_t width, uint32_t height,
   passes[count].tile = 0;
   count++;
 
-  if (long_side < DAGER_FACE_SMALL_IMAGE) {
+  if (tiling == DAGER_FACE_TILING_AUTO && long_side < DAGER_FACE_SMALL_IMAGE) {
     int32_t margin_x = (int32_t)(long_side * 2 - width) / 2;
     int32_t margin_y = (int32_t)(long_side * 2 - height) / 2;
 
@@ -242,7 +253,8 @@ size_t dager_face_plan_passes(uint32_t width, uint32_t height,
     count++;
   }
 
-  if (short_side > 0 && long_side > 2 * (uint64_t)short_side) {
+  if (tiling == DAGER_FACE_TILING_AUTO && short_side > 0 &&
+      long_side > 2 * (uint64_t)short_side) {
     /* Square tiles of the short side; a strip too long for the passes
      * left gets longer tiles (then squeezed a little, padded at the
      * bottom or right), so the whole strip is still covered. */
@@ -269,7 +281,7 @@ size_t dager_face_plan_passes(uint32_t width, uint32_t height,
 
     if (finest >= long_side)
       tile = 0;
-    while (tile >= 64) {
+    while (tile >= DAGER_FACE_MIN_TILE) {
       size_t before = count;
 
       count = add_grid(width, height, tile, tile, passes, count);
@@ -279,4 +291,90 @@ size_t dager_face_plan_passes(uint32_t width, uint32_t height,
     }
   }
   return count;
+}
+
+uint32_t dager_face_finest_side(const dager_face_pass *passes, size_t count) {
+  uint32_t finest = 0;
+
+  for (size_t i = 0; i < count; i++) {
+    uint32_t side =
+        passes[i].width > passes[i].height ? passes[i].width : passes[i].height;
+
+    if (finest == 0 || side < finest)
+      finest = side;
+  }
+  return finest;
+}
+
+float dager_face_small_width(const dager_face_pass *passes, size_t count) {
+  return (float)(DAGER_FACE_REFINE_BELOW *
+                 dager_face_finest_side(passes, count));
+}
+
+size_t dager_face_plan_refinement(uint32_t width, uint32_t height,
+                                  uint32_t input_size, float smallest_face,
+                                  dager_face_pass *passes, size_t count) {
+  uint32_t finest = dager_face_finest_side(passes, count);
+  double wanted;
+  uint32_t tile;
+  size_t before = count;
+
+  /* A smallest face at least this wide was well inside the detector's
+   * reach in the finest pass: nothing was likely missed. */
+  if (finest == 0 || input_size == 0 || !(smallest_face > 0.0f) ||
+      !(smallest_face < dager_face_small_width(passes, count))) {
+    return count;
+  }
+  /* The tile side at which it appears DAGER_FACE_REFINE_TARGET of the
+   * input wide. */
+  wanted = (double)smallest_face / DAGER_FACE_REFINE_TARGET;
+  tile = wanted < (double)DAGER_FACE_MIN_TILE ? DAGER_FACE_MIN_TILE
+                                              : (uint32_t)wanted;
+  /* A grid that does not fit in the passes left gets larger tiles, as
+   * long as they still show faces larger than the finest pass did. */
+  while (tile < finest) {
+    count = add_grid_within(width, height, tile, tile, passes, before,
+                            before + DAGER_FACE_REFINE_MAX_PASSES);
+    if (count > before)
+      break;
+    tile += tile / 8 > 0 ? tile / 8 : 1;
+  }
+  return count;
+}
+
+/* Area of the intersection of two boxes over the smaller one's area, 0
+ * when either has none. */
+static float cover_of_smaller(const dager_face_box *a,
+                              const dager_face_box *b) {
+  float area_a = (a->x1 - a->x0) * (a->y1 - a->y0);
+  float area_b = (b->x1 - b->x0) * (b->y1 - b->y0);
+  float inter_w = fminf(a->x1, b->x1) - fmaxf(a->x0, b->x0);
+  float inter_h = fminf(a->y1, b->y1) - fmaxf(a->y0, b->y0);
+
+  if (!(area_a > 0.0f) || !(area_b > 0.0f) || !(inter_w > 0.0f) ||
+      !(inter_h > 0.0f)) {
+    return 0.0f;
+  }
+  return inter_w * inter_h / fminf(area_a, area_b);
+}
+
+size_t dager_face_drop_superseded(dager_face_candidate *candidates,
+                                  size_t coarse, size_t count,
+                                  uint32_t input_size) {
+  float small_width = (float)(DAGER_FACE_REFINE_BELOW * input_size);
+  size_t kept = 0;
+
+  for (size_t i = 0; i < count; i++) {
+    int superseded = 0;
+
+    if (i < coarse && candidates[i].input_width < small_width) {
+      for (size_t j = coarse; j < count && !superseded; j++) {
+        superseded = cover_of_smaller(&candidates[i].box, &candidates[j].box) >=
+                     DAGER_FACE_SUPERSEDED_COVER;
+      }
+    }
+    if (!superseded)
+      candidates[kept++] = candidates[i];
+  }
+  return kept;
 }

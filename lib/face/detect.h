@@ -26,6 +26,9 @@ typedef struct dager_face_candidate {
   /* Position in the order the decoder produced candidates; breaks score
    * ties the way the reference's stable sort does. */
   uint32_t order;
+  /* Width in the network input, in its pixels, of the pass that found
+   * it; set by the caller running the passes (the decoders leave it). */
+  float input_width;
 } dager_face_candidate;
 
 /*
@@ -99,22 +102,32 @@ typedef struct dager_face_pass {
 
 #define DAGER_FACE_MAX_PASSES 64
 
+/* Which passes the planners may add to the whole-image pass. */
+typedef enum dager_face_tiling {
+  /* Only the whole-image pass, and the tiles min_face_size asks for. */
+  DAGER_FACE_TILING_OFF = 0,
+  /* Also strip tiles, the padded pass of small images and the adaptive
+   * refinement (dager_face_plan_refinement). */
+  DAGER_FACE_TILING_AUTO = 1
+} dager_face_tiling;
+
 /*
  * Plans the detector passes for an image. Always one pass over the whole
  * image (what the reference does, so results stay at parity on ordinary
- * photos), then:
+ * photos), then with DAGER_FACE_TILING_AUTO:
  *   - strips (long side more than twice the short side): overlapping
  *     square tiles of the short side along the long side, stride half a
  *     tile, so a face that a squeeze to one square would shrink below the
  *     detector's reach is seen at the strip's own scale;
- *   - min_face_size > 0: tiles of every smaller power-of-two fraction of
- *     the long side down to the tile side at which a face of min_face_size
- *     pixels appears at least 32 pixels wide in the network input;
  *   - images whose long side is below 400 pixels: a pass over the image
  *     centred in a black square of twice its long side, so a face that
  *     fills a small image (too close for the detector: face crops,
  *     thumbnails) appears at half the size. On 298 UTKFace 200 x 200 chips
- *     this raised the faces found from 118 to 259.
+ *     this raised the faces found from 118 to 259;
+ * and with either tiling:
+ *   - min_face_size > 0: tiles of every smaller power-of-two fraction of
+ *     the long side down to the tile side at which a face of min_face_size
+ *     pixels appears at least 32 pixels wide in the network input.
  * Writes at most DAGER_FACE_MAX_PASSES passes and returns their number.
  * Every tile level covers the whole image: a level that does not fit in the
  * passes left is dropped whole (with it the finer ones), so on very large
@@ -123,6 +136,74 @@ typedef struct dager_face_pass {
  */
 size_t dager_face_plan_passes(uint32_t width, uint32_t height,
                               uint32_t input_size, uint32_t min_face_size,
+                              dager_face_tiling tiling,
                               dager_face_pass *passes);
+
+/* Side of the finest region among count passes (the smallest of their
+ * longer sides), 0 when count is 0. */
+uint32_t dager_face_finest_side(const dager_face_pass *passes, size_t count);
+
+/*
+ * Refinement thresholds, as fractions of the detector's input side; for
+ * SSD's 512 pixels about 34.8 and 35.8 pixels. A face narrower than
+ * DAGER_FACE_REFINE_BELOW of the input is near the smallest the detector
+ * finds reliably: the demo photos' faces are at least 38.8 pixels wide in
+ * SSD's input, those of ../shared/bugcases C37 31 to 37 and C38 13 to 19,
+ * where one pass misses 1 of 64 and 7 of 22. Refinement tiles are sized so
+ * that the smallest face found appears DAGER_FACE_REFINE_TARGET of the
+ * input wide. Measured on C37, C38 and their generated, padded and
+ * cropped variants, 0.0625 to 0.072 found every face; 0.08 and above (41
+ * pixels and more) lost faces of C38 to looser boxes.
+ */
+#define DAGER_FACE_REFINE_BELOW 0.068
+#define DAGER_FACE_REFINE_TARGET 0.07
+
+/* Most passes one refinement adds (about 0.9 s of SSD on one core). */
+#define DAGER_FACE_REFINE_MAX_PASSES 16
+
+/* Width in image pixels under which a face was near the detector's lower
+ * reach in the finest of count passes: DAGER_FACE_REFINE_BELOW times the
+ * finest side (dager_face_finest_side). */
+float dager_face_small_width(const dager_face_pass *passes, size_t count);
+
+/*
+ * The adaptive refinement, planned after the passes[0..count) have run.
+ * smallest_face is the width in image pixels of the narrowest face they
+ * found (after merging; 0 when none). When it is below
+ * dager_face_small_width, the photo holds faces at the detector's lower
+ * reach and most likely smaller or weaker ones it missed: one grid of
+ * square tiles is appended, of side smallest_face /
+ * DAGER_FACE_REFINE_TARGET (at least 64 pixels), overlapping by half a
+ * tile and covering the whole image. When that grid needs more than
+ * DAGER_FACE_REFINE_MAX_PASSES passes, or more than are left, its tiles
+ * grow by an eighth at a time until it fits, as long as they stay finer
+ * than the finest pass; otherwise nothing is added. Returns the new pass
+ * count (count when nothing is added). One refinement at most: faces the
+ * tiles find do not start another.
+ */
+size_t dager_face_plan_refinement(uint32_t width, uint32_t height,
+                                  uint32_t input_size, float smallest_face,
+                                  dager_face_pass *passes, size_t count);
+
+/* Share of the smaller box that another must cover to supersede it. */
+#define DAGER_FACE_SUPERSEDED_COVER 0.5f
+
+/*
+ * After a refinement, before the final merge: candidates[0..coarse) came
+ * from the planned passes, candidates[coarse..count) from the refinement
+ * tiles. A planned-pass box that its pass saw narrower than
+ * DAGER_FACE_REFINE_BELOW * input_size (input_width; a face near the
+ * detector's lower reach, whose box is loose) is dropped when a
+ * refinement box covers at least DAGER_FACE_SUPERSEDED_COVER of the
+ * smaller of the two: the tiles saw that face larger, and the loose box
+ * would otherwise survive the merge as a second face beside it (their IoU
+ * is often below the NMS threshold). A small box no refinement box covers
+ * is kept, so the tiles never lose a face the planned passes found.
+ * Compacts the kept candidates in their order to the front and returns
+ * their number.
+ */
+size_t dager_face_drop_superseded(dager_face_candidate *candidates,
+                                  size_t coarse, size_t count,
+                                  uint32_t input_size);
 
 #endif /* DAGER_FACE_DETECT_H */

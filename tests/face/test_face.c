@@ -353,13 +353,16 @@ static void passes_for_ordinary_strip_and_small_images(void **state) {
   dager_face_pass passes[DAGER_FACE_MAX_PASSES];
 
   /* An ordinary photo: one pass, as the reference. */
-  assert_int_equal(dager_face_plan_passes(1920, 1280, 512, 0, passes), 1);
+  assert_int_equal(dager_face_plan_passes(1920, 1280, 512, 0,
+                                          DAGER_FACE_TILING_AUTO, passes),
+                   1);
   assert_int_equal(passes[0].width, 1920);
   assert_int_equal(passes[0].tile, 0);
 
   /* 8000 x 560: the whole strip, then 560-pixel squares half a tile apart
    * (ceil(7440 / 280) + 1 = 28), the last flush with the end. */
-  size_t count = dager_face_plan_passes(8000, 560, 512, 0, passes);
+  size_t count =
+      dager_face_plan_passes(8000, 560, 512, 0, DAGER_FACE_TILING_AUTO, passes);
   assert_int_equal(count, 1 + 28);
   assert_int_equal(passes[1].x, 0);
   assert_int_equal(passes[1].width, 560);
@@ -372,31 +375,38 @@ static void passes_for_ordinary_strip_and_small_images(void **state) {
 
   /* A 48 x 48 image also gets a pass with black around it; 300 x 200
    * too (centred on the long side's square); 400 x 400 does not. */
-  count = dager_face_plan_passes(48, 48, 512, 0, passes);
+  count =
+      dager_face_plan_passes(48, 48, 512, 0, DAGER_FACE_TILING_AUTO, passes);
   assert_int_equal(count, 2);
   assert_int_equal(passes[1].x, -24);
   assert_int_equal(passes[1].width, 96);
-  count = dager_face_plan_passes(300, 200, 512, 0, passes);
+  count =
+      dager_face_plan_passes(300, 200, 512, 0, DAGER_FACE_TILING_AUTO, passes);
   assert_int_equal(count, 2);
   assert_int_equal(passes[1].x, -150);
   assert_int_equal(passes[1].y, -200);
   assert_int_equal(passes[1].height, 600);
-  assert_int_equal(dager_face_plan_passes(400, 400, 512, 0, passes), 1);
+  assert_int_equal(
+      dager_face_plan_passes(400, 400, 512, 0, DAGER_FACE_TILING_AUTO, passes),
+      1);
 
   /* A minimum face size adds finer tiles, never more than the cap. */
-  count = dager_face_plan_passes(1920, 1080, 512, 40, passes);
+  count = dager_face_plan_passes(1920, 1080, 512, 40, DAGER_FACE_TILING_AUTO,
+                                 passes);
   assert_true(count > 1 && count <= DAGER_FACE_MAX_PASSES);
   assert_true(passes[count - 1].width <= 640);
   /* Levels are whole or absent: 30000 (9), 15000 (49) fit, 7500 does
    * not; every tile grid ends flush with the image. */
-  count = dager_face_plan_passes(60000, 60000, 512, 16, passes);
+  count = dager_face_plan_passes(60000, 60000, 512, 16, DAGER_FACE_TILING_AUTO,
+                                 passes);
   assert_int_equal(count, 1 + 9 + 49);
   assert_int_equal(passes[count - 1].x + passes[count - 1].width, 60000);
   assert_int_equal(passes[count - 1].y + passes[count - 1].height, 60000);
 
   /* A strip too long for square tiles gets longer ones, still covering
    * it: 100000 x 100 would need 1999 squares. */
-  count = dager_face_plan_passes(100000, 100, 512, 0, passes);
+  count = dager_face_plan_passes(100000, 100, 512, 0, DAGER_FACE_TILING_AUTO,
+                                 passes);
   assert_true(count > 2 && count <= DAGER_FACE_MAX_PASSES);
   assert_int_equal(passes[1].x, 0);
   assert_int_equal(passes[count - 1].x + passes[count - 1].width, 100000);
@@ -404,6 +414,165 @@ static void passes_for_ordinary_strip_and_small_images(void **state) {
     assert_true(passes[i].x <=
                 passes[i - 1].x + (int32_t)(passes[i - 1].width / 2) + 1);
   }
+}
+
+static void tiling_off_keeps_only_the_whole_image_pass(void **state) {
+  (void)state;
+  dager_face_pass passes[DAGER_FACE_MAX_PASSES];
+  dager_face_pass automatic[DAGER_FACE_MAX_PASSES];
+  size_t count;
+
+  /* No strip tiles, no padded pass. */
+  assert_int_equal(
+      dager_face_plan_passes(8000, 560, 512, 0, DAGER_FACE_TILING_OFF, passes),
+      1);
+  assert_int_equal(passes[0].width, 8000);
+  assert_int_equal(passes[0].height, 560);
+  assert_int_equal(passes[0].tile, 0);
+  assert_int_equal(
+      dager_face_plan_passes(48, 48, 512, 0, DAGER_FACE_TILING_OFF, passes), 1);
+  assert_int_equal(passes[0].x, 0);
+  assert_int_equal(passes[0].width, 48);
+
+  /* min_face_size still asks for its tiles, the same ones. */
+  count = dager_face_plan_passes(1920, 1080, 512, 40, DAGER_FACE_TILING_OFF,
+                                 passes);
+  assert_int_equal(
+      count, dager_face_plan_passes(1920, 1080, 512, 40, DAGER_FACE_TILING_AUTO,
+                                    automatic));
+  assert_true(count > 1);
+  assert_memory_equal(passes, automatic, count * sizeof *passes);
+}
+
+static void refinement_rule(void **state) {
+  (void)state;
+  dager_face_pass passes[DAGER_FACE_MAX_PASSES];
+  size_t count;
+
+  memset(passes, 0, sizeof passes);
+
+  /* One pass over 1920 x 1280: faces narrower than 0.068 * 1920 = 130.56
+   * pixels were seen under 34.8 pixels of the 512 input. */
+  assert_int_equal(dager_face_finest_side(passes, 0), 0);
+  count = dager_face_plan_passes(1920, 1280, 512, 0, DAGER_FACE_TILING_AUTO,
+                                 passes);
+  assert_int_equal(dager_face_finest_side(passes, count), 1920);
+  assert_true(fabsf(dager_face_small_width(passes, count) - 130.56f) < 1e-3f);
+  /* No face, the demo photos' narrowest (146 pixels), and the threshold
+   * itself: nothing added. */
+  assert_int_equal(
+      dager_face_plan_refinement(1920, 1280, 512, 0.0f, passes, count), 1);
+  assert_int_equal(
+      dager_face_plan_refinement(1920, 1280, 512, 146.0f, passes, count), 1);
+  assert_int_equal(
+      dager_face_plan_refinement(1920, 1280, 512, 130.6f, passes, count), 1);
+  /* Just under it: tiles of 130.5 / 0.07 = 1864 pixels, 1920 / 1864 and
+   * 1280 / 1864 -> 2 x 1, the second flush with the right edge. */
+  count = dager_face_plan_refinement(1920, 1280, 512, 130.5f, passes, 1);
+  assert_int_equal(count, 3);
+  assert_int_equal(passes[1].x, 0);
+  assert_int_equal(passes[1].width, 1864);
+  assert_int_equal(passes[1].height, 1280);
+  assert_int_equal(passes[1].tile, 1);
+  assert_int_equal(passes[2].x + (int32_t)passes[2].width, 1920);
+
+  /* Like ../shared/bugcases C37: 960 x 1200, narrowest face 73 pixels:
+   * tiles of 1042, one across, two down. */
+  count =
+      dager_face_plan_passes(960, 1200, 512, 0, DAGER_FACE_TILING_AUTO, passes);
+  count = dager_face_plan_refinement(960, 1200, 512, 73.0f, passes, count);
+  assert_int_equal(count, 1 + 2);
+  assert_int_equal(passes[1].width, 960);
+  assert_int_equal(passes[1].height, 1042);
+  assert_int_equal(passes[1].y, 0);
+  assert_int_equal(passes[2].y, 1200 - 1042);
+
+  /* Like C38: 2880 x 1452, narrowest 74: tiles of 1057, 5 x 2. */
+  count = dager_face_plan_passes(2880, 1452, 512, 0, DAGER_FACE_TILING_AUTO,
+                                 passes);
+  count = dager_face_plan_refinement(2880, 1452, 512, 74.0f, passes, count);
+  assert_int_equal(count, 1 + 10);
+  for (size_t i = 1; i < count; i++) {
+    assert_int_equal(passes[i].width, 1057);
+    assert_int_equal(passes[i].tile, 1);
+  }
+  assert_int_equal(passes[count - 1].x + 1057, 2880);
+  assert_int_equal(passes[count - 1].y + 1057, 1452);
+
+  /* A 16-pixel face in 600 x 900 would want 228-pixel tiles (7 x 7):
+   * they grow until at most 16 cover the image, still finer than 900. */
+  count =
+      dager_face_plan_passes(600, 900, 512, 0, DAGER_FACE_TILING_AUTO, passes);
+  count = dager_face_plan_refinement(600, 900, 512, 16.0f, passes, count);
+  assert_true(count > 1 && count <= 1 + DAGER_FACE_REFINE_MAX_PASSES);
+  assert_true(passes[1].width > 228 && passes[1].width < 900);
+  assert_int_equal(passes[count - 1].x + passes[count - 1].width, 600);
+  assert_int_equal(passes[count - 1].y + passes[count - 1].height, 900);
+
+  /* The finest planned pass decides: strip tiles of 560 see a 30-pixel
+   * face at 27 pixels (refine: 0.068 * 560 = 38.08), a 40-pixel one at 37
+   * (do not), although the whole-strip pass saw both at about 2. */
+  count =
+      dager_face_plan_passes(8000, 560, 512, 0, DAGER_FACE_TILING_AUTO, passes);
+  assert_int_equal(dager_face_finest_side(passes, count), 560);
+  assert_int_equal(
+      dager_face_plan_refinement(8000, 560, 512, 40.0f, passes, count), count);
+  /* 30 / 0.07 = 428-pixel tiles would need 37 x 2; even 559-pixel ones
+   * need 28 x 2, more than 16, so nothing is added. */
+  assert_int_equal(
+      dager_face_plan_refinement(8000, 560, 512, 30.0f, passes, count), count);
+
+  /* With min_face_size's tiles the finest side is theirs. */
+  count = dager_face_plan_passes(1920, 1080, 512, 60, DAGER_FACE_TILING_AUTO,
+                                 passes);
+  assert_int_equal(dager_face_finest_side(passes, count), 960);
+  assert_int_equal(
+      dager_face_plan_refinement(1920, 1080, 512, 66.0f, passes, count), count);
+}
+
+static dager_face_candidate seen_candidate(float x0, float y0, float x1,
+                                           float y1, float input_width,
+                                           uint32_t order) {
+  dager_face_candidate found;
+
+  memset(&found, 0, sizeof found);
+  found.box.x0 = x0;
+  found.box.y0 = y0;
+  found.box.x1 = x1;
+  found.box.y1 = y1;
+  found.score = 0.9f;
+  found.order = order;
+  found.input_width = input_width;
+  return found;
+}
+
+static void refinement_supersedes_only_loose_covered_boxes(void **state) {
+  (void)state;
+  /* input 512: loose means seen under 0.068 * 512 = 34.816 pixels. */
+  dager_face_candidate list[6];
+
+  /* 0: loose, half covered by 4 (IoU 0.44, below the NMS threshold). */
+  list[0] = seen_candidate(659, 770, 742, 899, 12.0f, 0);
+  /* 1: loose, nothing from the tiles near it: kept. */
+  list[1] = seen_candidate(100, 100, 180, 220, 14.0f, 1);
+  /* 2: seen wide enough (40 pixels): kept although 5 covers it. */
+  list[2] = seen_candidate(1000, 100, 1100, 240, 40.0f, 2);
+  /* 3: loose, touched by 4 on less than half its area: kept. */
+  list[3] = seen_candidate(700, 880, 780, 1000, 12.0f, 3);
+  /* 4, 5: from the refinement tiles. */
+  list[4] = seen_candidate(638, 755, 714, 881, 36.0f, 4);
+  list[5] = seen_candidate(1010, 110, 1090, 230, 36.0f, 5);
+
+  assert_int_equal(dager_face_drop_superseded(list, 4, 6, 512), 5);
+  assert_int_equal(list[0].order, 1);
+  assert_int_equal(list[1].order, 2);
+  assert_int_equal(list[2].order, 3);
+  assert_int_equal(list[3].order, 4);
+  assert_int_equal(list[4].order, 5);
+
+  /* No refinement boxes: nothing dropped. */
+  list[0] = seen_candidate(659, 770, 742, 899, 12.0f, 0);
+  assert_int_equal(dager_face_drop_superseded(list, 1, 1, 512), 1);
 }
 
 int main(void) {
@@ -422,6 +591,9 @@ int main(void) {
       cmocka_unit_test(emotions_reorder_from_model_labels),
       cmocka_unit_test(gender_reports_more_probable),
       cmocka_unit_test(passes_for_ordinary_strip_and_small_images),
+      cmocka_unit_test(tiling_off_keeps_only_the_whole_image_pass),
+      cmocka_unit_test(refinement_rule),
+      cmocka_unit_test(refinement_supersedes_only_loose_covered_boxes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
