@@ -20,6 +20,7 @@
 #include "builder.h"
 #include "kernels/kernels.h"
 #include "kernels/scalar/scalar.h"
+#include "nn/network_internal.h"
 #include "nn/nn.h"
 #include "nn/thread_pool.h"
 
@@ -173,6 +174,75 @@ static void convolution_with_residual(void **state) {
   naive_free(&x);
   naive_free(&r);
   naive_free(&y);
+  free(input);
+  builder_free(&b);
+}
+
+/*
+ * 3x3 stride-1 convolutions wide enough for the runtime to run them as
+ * Winograd (nn/winograd_choice.c), with odd sizes so tiles are cut at the
+ * right and bottom, a residual, bias and activations in the epilogue, and
+ * a stride-2 convolution after them that stays direct. check_model runs
+ * them split over 1..4 threads, which must not change a bit. With
+ * DAGER_WINOGRAD=0 the same model runs direct.
+ */
+static void winograd_convolutions(void **state) {
+  const uint32_t h = 13, w = 11, c = 16, mid = 24;
+  builder b;
+
+  (void)state;
+  builder_init(&b, h, w, c, 29);
+  uint32_t f1 = builder_tensor4(&b, 3, 3, c, mid);
+  uint32_t f2 = builder_tensor4(&b, 3, 3, mid, c);
+  uint32_t f3 = builder_tensor4(&b, 3, 3, c, c);
+  uint32_t b1 = builder_vector(&b, mid);
+  uint32_t b2 = builder_vector(&b, c);
+  dager_model_node *first = builder_node1(&b, DAGER_OP_CONV2D, 0);
+  first->kernel_h = first->kernel_w = 3;
+  first->weight_count = 2;
+  first->weights[0] = f1;
+  first->weights[1] = b1;
+  set_activation(first, 1);
+  uint32_t inputs[2] = {first->output, 0};
+  dager_model_node *second = builder_node(&b, DAGER_OP_CONV2D, 2, inputs);
+  second->kernel_h = second->kernel_w = 3;
+  second->weight_count = 2;
+  second->weights[0] = f2;
+  second->weights[1] = b2;
+  set_activation(second, 3);
+  dager_model_node *third = builder_node1(&b, DAGER_OP_CONV2D, second->output);
+  third->kernel_h = third->kernel_w = 3;
+  third->stride_h = third->stride_w = 2;
+  third->weight_count = 1;
+  third->weights[0] = f3;
+  builder_output(&b, third->output, "y");
+
+  float *input = random_input(&b);
+  naive_tensor x = naive_copy(input, h, w, c);
+  naive_tensor y1 = naive_conv(&x, builder_data(&b, f1), 3, 3, mid, first,
+                               builder_data(&b, b1), NULL);
+  naive_tensor y2 = naive_conv(&y1, builder_data(&b, f2), 3, 3, c, second,
+                               builder_data(&b, b2), &x);
+  naive_tensor y3 =
+      naive_conv(&y2, builder_data(&b, f3), 3, 3, c, third, NULL, NULL);
+  check_model(&b.model, input, y3.data, (size_t)y3.h * y3.w * y3.c);
+
+  dager_network *network = NULL;
+  assert_int_equal(dager_network_create(&b.model, &scalar_table, &network),
+                   DAGER_OK);
+  assert_int_equal(dager_network_winograd_steps(network), 2);
+  dager_network_destroy(network);
+  setenv("DAGER_WINOGRAD", "0", 1);
+  assert_int_equal(dager_network_create(&b.model, &scalar_table, &network),
+                   DAGER_OK);
+  unsetenv("DAGER_WINOGRAD");
+  assert_int_equal(dager_network_winograd_steps(network), 0);
+  dager_network_destroy(network);
+
+  naive_free(&x);
+  naive_free(&y1);
+  naive_free(&y2);
+  naive_free(&y3);
   free(input);
   builder_free(&b);
 }
@@ -720,6 +790,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(convolution_shapes),
       cmocka_unit_test(convolution_with_residual),
+      cmocka_unit_test(winograd_convolutions),
       cmocka_unit_test(depthwise_shapes),
       cmocka_unit_test(pooling_shapes),
       cmocka_unit_test(global_average_pool),
