@@ -1,20 +1,21 @@
 /*
- * Winograd F(2x2, 3x3) convolution: the 3x3 stride-1 convolution computed
- * per 2x2 output tile from a 4x4 input tile with 16 multiplies per input
- * and output channel pair instead of 36, at the price of transforms of
- * the input (before) and of the sums (after), and of a filter 16/9 the
- * size of the direct one.
+ * Winograd convolution: the 3x3 stride-1 convolution computed per output
+ * tile of t x t pixels from an input tile of (t + 2) x (t + 2), with
+ * (t + 2)^2 multiplies per input and output channel pair instead of
+ * 9 t^2: F(2x2, 3x3) (16 instead of 36) or F(4x4, 3x3) (36 instead of
+ * 144), at the price of transforms of the input (before) and of the sums
+ * (after), and of a filter (t + 2)^2 / 9 the size of the direct one.
  *
- * With V = B^T d B for each 4x4 input tile d and U = G g G^T for each 3x3
- * filter g (done once at load), the 16 transformed positions are 16
- * independent matrix products M[pos] = V[pos] . U[pos] over the channels,
- * and each 2x2 output is A^T M A. Rounding differs from the direct sum, so
+ * With V = B^T d B for each input tile d and U = G g G^T for each 3x3
+ * filter g (done once at load), the transformed positions are independent
+ * matrix products M[pos] = V[pos] . U[pos] over the channels, and each
+ * output tile is A^T M A. Rounding differs from the direct sum, so
  * results agree with it only within a tolerance (tests/kernels).
  *
- * Output rows are given as for conv2d. Tiles sit at even output rows and
- * columns whatever the row range, so a range starting or ending inside a
- * tile computes that whole tile and stores only its own rows: the same
- * bits as any other split.
+ * Output rows are given as for conv2d. Tiles sit at multiples of t rows
+ * and columns whatever the row range, so a range starting or ending
+ * inside a tile computes that whole tile and stores only its own rows:
+ * the same bits as any other split.
  */
 #ifndef DAGER_KERNELS_WINOGRAD_H
 #define DAGER_KERNELS_WINOGRAD_H
@@ -24,11 +25,16 @@
 
 #include "kernels/kernels.h"
 
-#define DAGER_WINOGRAD_POSITIONS 16
+#define DAGER_WINOGRAD_MAX_POSITIONS 36
 
 /* Whether the Winograd slots can compute this window: a 3x3 kernel at
  * stride 1 (any padding). */
 int dager_winograd_supports(const dager_window *w);
+
+/* The output tile side t (2 or 4) every table uses for this window, and
+ * the (t + 2)^2 transformed positions. */
+uint32_t dager_winograd_tile(const dager_window *w);
+size_t dager_winograd_positions(const dager_window *w);
 
 /*
  * Transforms the [3][3][in_c][out_c] filter into U and packs it as

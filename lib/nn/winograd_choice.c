@@ -42,7 +42,7 @@ int dager_nn_prefers_winograd(const dager_window *w) {
   const size_t tiles =
       (size_t)((w->out_h + 1) / 2) * (size_t)((w->out_w + 1) / 2);
   const size_t filter_bytes =
-      (size_t)DAGER_WINOGRAD_POSITIONS * w->in_c * w->out_c * sizeof(float);
+      dager_winograd_positions(w) * w->in_c * w->out_c * sizeof(float);
 
   if (!dager_winograd_supports(w))
     return 0;

@@ -978,7 +978,9 @@ static void winograd_case(check_state *s, const dager_window *w,
 
 /* Channel counts below, at and above the vector widths (4, 8, 16) and
  * panel widths (8, 16, 32); sizes from one pixel to more tiles than one
- * block holds; odd sizes leave half tiles at the right and bottom. */
+ * block holds, on both sides of the F(2x2)/F(4x4) rule (20 tiles of 4x4);
+ * sizes not a multiple of the tile leave part tiles at the right and
+ * bottom. */
 static const shape winograd_shapes[] = {
     {1, 1, 1, 1, 3, 1, PAD_SAME},      {1, 2, 3, 5, 3, 1, PAD_SAME},
     {2, 1, 4, 8, 3, 1, PAD_SAME},      {3, 3, 16, 16, 3, 1, PAD_SAME},
@@ -989,6 +991,8 @@ static const shape winograd_shapes[] = {
     {11, 10, 3, 17, 3, 1, PAD_RANDOM}, {3, 40, 5, 20, 3, 1, PAD_SAME},
     {19, 19, 12, 20, 3, 1, PAD_SAME},  {38, 37, 2, 3, 3, 1, PAD_SAME},
     {4, 5, 260, 70, 3, 1, PAD_SAME},   {10, 10, 64, 64, 3, 1, PAD_SAME},
+    {20, 17, 33, 40, 3, 1, PAD_SAME},  {23, 22, 16, 64, 3, 1, PAD_RANDOM},
+    {18, 21, 5, 7, 3, 1, PAD_VALID},   {35, 35, 32, 32, 3, 1, PAD_SAME},
 };
 
 unsigned dager_check_winograd(const dager_kernels *reference,
@@ -1009,7 +1013,7 @@ unsigned dager_check_winograd(const dager_kernels *reference,
       winograd_case(&s, &w, e, &r);
   }
   for (int i = 0; i < 60; i++) {
-    if (make_window(&w, 1 + random_below(&r, 14), 1 + random_below(&r, 30),
+    if (make_window(&w, 1 + random_below(&r, 24), 1 + random_below(&r, 30),
                     1 + random_below(&r, 40), 1 + random_below(&r, 80), 3, 3, 1,
                     1, (int)random_below(&r, 3), &r))
       winograd_case(&s, &w, random_below(&r, EPILOGUE_COMBINATIONS), &r);
