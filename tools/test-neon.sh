@@ -29,7 +29,7 @@ done
 
 mkdir -p "$out"
 sources=(
-  lib/kernels/kernels.c lib/kernels/pack.c
+  lib/kernels/kernels.c lib/kernels/pack.c lib/kernels/winograd.c
   lib/kernels/scalar/*.c
   lib/kernels/arm/*.c
   tests/kernels/kernel_checks.c tests/kernels/neon_main.c

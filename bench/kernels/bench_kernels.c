@@ -33,6 +33,10 @@
 
 typedef enum layer_kind {
   LAYER_CONV,
+  /* A 3x3 stride-1 convolution through the Winograd slots; GFLOP/s count
+   * the direct convolution's FLOPs, so the rows compare with LAYER_CONV's
+   * of the same shape. */
+  LAYER_WINOGRAD,
   LAYER_DEPTHWISE,
   LAYER_MAX_POOL,
   LAYER_FULLY_CONNECTED
@@ -102,6 +106,22 @@ static const layer layers[] = {
      1},
     {"resnet", "conv 3x3/1 5x5 256->256", LAYER_CONV, 5, 5, 256, 256, 3, 1, 1},
     {"resnet", "fc 256->128", LAYER_FULLY_CONNECTED, 1, 1, 256, 128, 1, 1, 0},
+    {"landmarks", "winograd 3x3/1 56x56 32->32", LAYER_WINOGRAD, 56, 56, 32, 32,
+     3, 1, 1},
+    {"landmarks", "winograd 3x3/1 28x28 64->64", LAYER_WINOGRAD, 28, 28, 64, 64,
+     3, 1, 1},
+    {"landmarks", "winograd 3x3/1 14x14 128->128", LAYER_WINOGRAD, 14, 14, 128,
+     128, 3, 1, 1},
+    {"landmarks", "winograd 3x3/1 7x7 256->256", LAYER_WINOGRAD, 7, 7, 256, 256,
+     3, 1, 1},
+    {"resnet", "winograd 3x3/1 38x38 32->32", LAYER_WINOGRAD, 38, 38, 32, 32, 3,
+     1, 1},
+    {"resnet", "winograd 3x3/1 19x19 64->64", LAYER_WINOGRAD, 19, 19, 64, 64, 3,
+     1, 1},
+    {"resnet", "winograd 3x3/1 10x10 128->128", LAYER_WINOGRAD, 10, 10, 128,
+     128, 3, 1, 1},
+    {"resnet", "winograd 3x3/1 5x5 256->256", LAYER_WINOGRAD, 5, 5, 256, 256, 3,
+     1, 1},
 };
 
 /*
@@ -158,7 +178,8 @@ static void prepare(prepared *p, const layer *l, const dager_kernels *k,
   w->in_h = l->in_h;
   w->in_w = l->in_w;
   w->in_c = l->in_c;
-  w->out_c = l->kind == LAYER_CONV || l->kind == LAYER_FULLY_CONNECTED
+  w->out_c = l->kind == LAYER_CONV || l->kind == LAYER_WINOGRAD ||
+                     l->kind == LAYER_FULLY_CONNECTED
                  ? l->out_c
                  : l->in_c;
   w->kernel_h = w->kernel_w = l->kernel;
@@ -190,6 +211,18 @@ static void prepare(prepared *p, const layer *l, const dager_kernels *k,
     const uint32_t rows = (w->out_h + threads - 1) / threads;
     for (uint32_t t = 0; t < threads; t++)
       p->scratch[t] = aligned_floats(k->conv2d_scratch_size(w, rows) / 4 + 1);
+    p->flops = 2.0 * (double)out_count * (double)(taps * w->in_c);
+  } else if (l->kind == LAYER_WINOGRAD) {
+    const size_t weights = taps * w->in_c * w->out_c;
+    float *plain = aligned_floats(weights);
+    fill(plain, weights, 3);
+    p->packed = aligned_floats(k->winograd_packed_size(w) / sizeof(float) + 1);
+    k->winograd_pack(w, plain, p->packed);
+    free(plain);
+    const uint32_t rows = (w->out_h + threads - 1) / threads;
+    for (uint32_t t = 0; t < threads; t++) {
+      p->scratch[t] = aligned_floats(k->winograd_scratch_size(w, rows) / 4 + 1);
+    }
     p->flops = 2.0 * (double)out_count * (double)(taps * w->in_c);
   } else if (l->kind == LAYER_DEPTHWISE) {
     const size_t weights = taps * w->in_c;
@@ -232,6 +265,10 @@ static void run_range(void *context, uint32_t begin, uint32_t end,
     case LAYER_CONV:
       k->conv2d(&p->w, p->input, p->packed, &p->epilogue, p->output, begin, end,
                 p->scratch[thread]);
+      break;
+    case LAYER_WINOGRAD:
+      k->winograd_conv2d(&p->w, p->input, p->packed, &p->epilogue, p->output,
+                         begin, end, p->scratch[thread]);
       break;
     case LAYER_DEPTHWISE:
       k->depthwise_conv2d(&p->w, p->input, p->packed, &p->epilogue, p->output,
@@ -318,6 +355,7 @@ static double time_xnnpack(prepared *p, uint32_t threads, double min_time) {
   fill(kernel, weights, 3);
   switch (p->l->kind) {
     case LAYER_CONV:
+    case LAYER_WINOGRAD:
       status = xnn_create_convolution2d_nhwc_f32(
           w->pad_top, w->pad_right, w->pad_bottom, w->pad_left, w->kernel_h,
           w->kernel_w, w->stride_h, w->stride_w, 1, 1, 1, w->in_c, w->out_c,

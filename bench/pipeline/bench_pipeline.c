@@ -975,11 +975,13 @@ typedef enum op_kind {
   OP_FULLY_CONNECTED,
   OP_POOL,
   OP_ELEMENTWISE, /* add, affine, activations, softmax, sigmoid */
+  OP_WINOGRAD,    /* 3x3 stride-1 convolutions run as Winograd */
   OP_KIND_COUNT
 } op_kind;
 
 static const char *const op_kind_names[OP_KIND_COUNT] = {
-    "stem conv", "1x1 conv", "kxk conv", "depthwise", "fc", "pool", "eltwise"};
+    "stem conv", "1x1 conv", "kxk conv", "depthwise",
+    "fc",        "pool",     "eltwise",  "winograd"};
 
 /* The kernel slots carry no context, so the timed copy reaches the real
  * table and the counters through file-scope state; --profile runs on one
@@ -1006,6 +1008,17 @@ static void timed_conv2d(const dager_window *w, const float *input,
   profiled_base->conv2d(w, input, packed, epilogue, output, row_begin, row_end,
                         scratch);
   profiled_ms[kind] += thread_cpu_ms() - start;
+}
+
+static void timed_winograd(const dager_window *w, const float *input,
+                           const float *packed, const dager_epilogue *epilogue,
+                           float *output, uint32_t row_begin, uint32_t row_end,
+                           void *scratch) {
+  double start = thread_cpu_ms();
+
+  profiled_base->winograd_conv2d(w, input, packed, epilogue, output, row_begin,
+                                 row_end, scratch);
+  profiled_ms[OP_WINOGRAD] += thread_cpu_ms() - start;
 }
 
 static void timed_depthwise(const dager_window *w, const float *input,
@@ -1084,6 +1097,7 @@ static int report_profile(const settings *s) {
 
   profiled_base = dager_kernels_best();
   timed.conv2d = timed_conv2d;
+  timed.winograd_conv2d = timed_winograd;
   timed.depthwise_conv2d = timed_depthwise;
   timed.fully_connected = timed_fully_connected;
   timed.max_pool = timed_max_pool;

@@ -20,12 +20,17 @@
 #include "kernels/kernels.h"
 #include "kernels/scalar/scalar.h"
 #include "kernels/simd.h"
+#include "kernels/winograd.h"
 
 #define DAGER_KERNEL_SLOTS(X)    \
   X(conv2d_packed_size)          \
   X(conv2d_pack)                 \
   X(conv2d_scratch_size)         \
   X(conv2d)                      \
+  X(winograd_packed_size)        \
+  X(winograd_pack)               \
+  X(winograd_scratch_size)       \
+  X(winograd_conv2d)             \
   X(depthwise_packed_size)       \
   X(depthwise_pack)              \
   X(depthwise_conv2d)            \
@@ -91,17 +96,21 @@ static int dager_fill_table(dager_isa isa, dager_kernels *table) {
 #if defined(DAGER_KERNELS_HAVE_X86)
     case DAGER_ISA_SSE41:
       DAGER_KERNELS_FILL_SIMD(table, sse41);
+      DAGER_KERNELS_FILL_WINOGRAD(table, sse41);
       return 1;
     case DAGER_ISA_AVX2:
       DAGER_KERNELS_FILL_SIMD(table, avx2);
+      DAGER_KERNELS_FILL_WINOGRAD(table, avx2);
       return 1;
     case DAGER_ISA_AVX512:
       DAGER_KERNELS_FILL_SIMD(table, avx512);
+      DAGER_KERNELS_FILL_WINOGRAD(table, avx512);
       return 1;
 #endif
 #if defined(DAGER_KERNELS_HAVE_NEON)
     case DAGER_ISA_NEON:
       DAGER_KERNELS_FILL_SIMD(table, neon);
+      DAGER_KERNELS_FILL_WINOGRAD(table, neon);
       return 1;
 #endif
     default:

@@ -104,6 +104,19 @@ typedef struct dager_kernels {
                  const dager_epilogue *epilogue, float *output,
                  uint32_t row_begin, uint32_t row_end, void *scratch);
 
+  /* Winograd F(2x2, 3x3) convolution (kernels/winograd.h): only for a 3x3
+   * kernel at stride 1, with its own packed layout and scratch; same
+   * contract as conv2d otherwise. Results differ from conv2d's by
+   * rounding only. */
+  size_t (*winograd_packed_size)(const dager_window *w);
+  void (*winograd_pack)(const dager_window *w, const float *weights,
+                        float *packed);
+  size_t (*winograd_scratch_size)(const dager_window *w, uint32_t max_rows);
+  void (*winograd_conv2d)(const dager_window *w, const float *input,
+                          const float *packed, const dager_epilogue *epilogue,
+                          float *output, uint32_t row_begin, uint32_t row_end,
+                          void *scratch);
+
   size_t (*depthwise_packed_size)(const dager_window *w);
   void (*depthwise_pack)(const dager_window *w, const float *weights,
                          float *packed);

@@ -126,7 +126,8 @@ static const char *shape_text(const dager_model_tensor *tensor, char *buffer,
 typedef struct build_state {
   const dager_model *model;
   dager_network *network;
-  size_t packed_bytes; /* running total, each block rounded to 64 */
+  size_t packed_bytes;  /* running total, each block rounded to 64 */
+  int winograd_allowed; /* DAGER_WINOGRAD is not 0 */
 } build_state;
 
 static dager_status check_activation(const dager_model *model, uint32_t index) {
@@ -304,8 +305,12 @@ static dager_status infer_node(build_state *state, uint32_t index,
         }
       }
 
+      step->winograd = !depthwise && state->winograd_allowed &&
+                       dager_nn_prefers_winograd(&step->window);
       size_t bytes = depthwise ? kernels->depthwise_packed_size(&step->window)
-                               : kernels->conv2d_packed_size(&step->window);
+                     : step->winograd
+                         ? kernels->winograd_packed_size(&step->window)
+                         : kernels->conv2d_packed_size(&step->window);
       if (!add_packed(state, bytes, &offset)) {
         return NODE_FAIL("%s", "packed weights do not fit in memory");
       }
@@ -651,7 +656,9 @@ static void pack_weights(dager_network *network) {
     }
     packed = (float *)(void *)(base + step->packed_offset);
     filter = &model->tensors[step->node->weights[0]];
-    if (step->op == DAGER_OP_CONV2D) {
+    if (step->op == DAGER_OP_CONV2D && step->winograd) {
+      kernels->winograd_pack(&step->window, filter->data, packed);
+    } else if (step->op == DAGER_OP_CONV2D) {
       kernels->conv2d_pack(&step->window, filter->data, packed);
     } else if (step->op == DAGER_OP_DEPTHWISE_CONV2D) {
       kernels->depthwise_pack(&step->window, filter->data, packed);
@@ -732,6 +739,7 @@ dager_status dager_network_create_sized(const dager_model *model,
   state.model = model;
   state.network = network;
   state.packed_bytes = 0;
+  state.winograd_allowed = dager_nn_winograd_enabled();
   status = infer_graph(&state);
   if (status != DAGER_OK)
     goto fail;
@@ -814,4 +822,12 @@ uint64_t dager_network_mac_count(const dager_network *network) {
 
 size_t dager_network_arena_size(const dager_network *network) {
   return network->arena_size;
+}
+
+uint32_t dager_network_winograd_steps(const dager_network *network) {
+  uint32_t count = 0;
+
+  for (uint32_t i = 0; i < network->step_count; i++)
+    count += network->steps[i].winograd != 0;
+  return count;
 }

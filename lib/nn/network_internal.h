@@ -40,6 +40,9 @@ typedef struct dager_nn_step {
    * (which dager_model_release_tensor_data may have freed). */
   size_t bias_offset, scale_offset;
   dager_epilogue epilogue;
+  /* A convolution packed for and run by the Winograd slots
+   * (winograd_choice.c). */
+  int winograd;
   /* Ops without a fused epilogue run their activation as a second pass
    * over the rows they just wrote. */
   int separate_activation;
@@ -89,5 +92,17 @@ struct dager_network_workspace {
  */
 void dager_nn_workspace_set_min_parallel_work(
     dager_network_workspace *workspace, uint64_t work);
+
+/*
+ * Whether a convolution of this window should run as Winograd F(2x2,
+ * 3x3): decided from the shape alone, by measurement (winograd_choice.c).
+ * dager_nn_winograd_enabled is 0 when DAGER_WINOGRAD=0 forces every
+ * convolution direct.
+ */
+int dager_nn_prefers_winograd(const dager_window *w);
+int dager_nn_winograd_enabled(void);
+
+/* The number of steps running as Winograd, for tests and benchmarks. */
+uint32_t dager_network_winograd_steps(const dager_network *network);
 
 #endif /* DAGER_NN_NETWORK_INTERNAL_H */

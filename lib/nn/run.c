@@ -62,6 +62,12 @@ static void conv2d_rows(void *context, uint32_t begin, uint32_t end,
   if (workspace->scratch_stride) {
     scratch = workspace->scratch + (size_t)thread * workspace->scratch_stride;
   }
+  if (run->step->winograd) {
+    run->kernels->winograd_conv2d(&run->step->window, run->inputs[0],
+                                  run->step->packed, &run->epilogue,
+                                  run->output, begin, end, scratch);
+    return;
+  }
   run->kernels->conv2d(&run->step->window, run->inputs[0], run->step->packed,
                        &run->epilogue, run->output, begin, end, scratch);
 }
@@ -343,7 +349,9 @@ static int scratch_per_thread(const dager_network *network, uint32_t threads,
     rows = step->work < DAGER_NN_MIN_PARALLEL_WORK
                ? step->window.out_h
                : (step->window.out_h + threads - 1) / threads;
-    bytes = network->kernels->conv2d_scratch_size(&step->window, rows);
+    bytes = step->winograd
+                ? network->kernels->winograd_scratch_size(&step->window, rows)
+                : network->kernels->conv2d_scratch_size(&step->window, rows);
     if (bytes > largest)
       largest = bytes;
   }

@@ -891,6 +891,10 @@ unsigned dager_check_table(const dager_kernels *reference,
       tested->conv2d_pack != NULL,
       tested->conv2d_scratch_size != NULL,
       tested->conv2d != NULL,
+      tested->winograd_packed_size != NULL,
+      tested->winograd_pack != NULL,
+      tested->winograd_scratch_size != NULL,
+      tested->winograd_conv2d != NULL,
       tested->depthwise_packed_size != NULL,
       tested->depthwise_pack != NULL,
       tested->depthwise_conv2d != NULL,
@@ -922,6 +926,109 @@ const dager_named_check dager_kernel_checks[] = {
     {"pool", dager_check_pool},
     {"elementwise", dager_check_elementwise},
     {"softmax_sigmoid", dager_check_softmax_sigmoid},
+    {"winograd", dager_check_winograd},
 };
 const unsigned dager_kernel_check_count =
     sizeof(dager_kernel_checks) / sizeof(dager_kernel_checks[0]);
+
+/* ---- Winograd F(2x2, 3x3) against the direct scalar convolution.
+ * Every table's Winograd slots (the scalar one included) run through the
+ * same row-range checks as conv2d, with the same tolerance: on these
+ * inputs the transforms' extra roundings stay well inside it (max error
+ * about 2e-6 of the output's scale on 3x3x256x256). */
+
+static void run_winograd(void *context, float *output, uint32_t row_begin,
+                         uint32_t row_end) {
+  conv_context *c = context;
+  const size_t bytes = c->k->winograd_scratch_size(c->w, row_end - row_begin);
+  guarded scratch = guarded_bytes(bytes ? bytes : 1);
+
+  c->k->winograd_conv2d(c->w, c->input, c->packed, c->epilogue, output,
+                        row_begin, row_end, bytes ? scratch.data : NULL);
+  check_guards(c->s, &scratch, "scratch");
+  guarded_free(&scratch);
+}
+
+static void winograd_case(check_state *s, const dager_window *w,
+                          unsigned combination, random_source *r) {
+  const size_t depth = (size_t)9 * w->in_c;
+  const size_t row_floats = (size_t)w->out_w * w->out_c;
+  guarded input = guarded_make((size_t)w->in_h * w->in_w * w->in_c);
+  guarded weights = guarded_make(depth * w->out_c);
+  epilogue_data e = epilogue_make(combination, w->out_c, w->out_h, row_floats,
+                                  combination & 8, r);
+  guarded ref_packed = guarded_bytes(s->reference->conv2d_packed_size(w));
+  guarded packed = guarded_bytes(s->tested->winograd_packed_size(w));
+  guarded ref_out = guarded_make(w->out_h * row_floats);
+  guarded ref_scratch =
+      guarded_bytes(s->reference->conv2d_scratch_size(w, w->out_h) + 1);
+
+  describe_window(s, w, &e.epilogue);
+  guarded_random(&input, r);
+  guarded_random(&weights, r);
+  s->reference->conv2d_pack(w, weights.data, ref_packed.data);
+  s->tested->winograd_pack(w, weights.data, packed.data);
+  check_guards(s, &packed, "packed weights");
+  s->reference->conv2d(w, input.data, ref_packed.data, &e.epilogue,
+                       ref_out.data, 0, w->out_h, ref_scratch.data);
+
+  conv_context context = {s->tested,   w,           input.data,
+                          packed.data, &e.epilogue, s};
+  check_row_ranges(s, &ref_out, w->out_h, row_floats,
+                   2e-6f * (float)depth + 1e-6f, 1e-5f, run_winograd, &context,
+                   r);
+  check_guards(s, &input, "input");
+
+  guarded_free(&input);
+  guarded_free(&weights);
+  epilogue_free(&e);
+  guarded_free(&ref_packed);
+  guarded_free(&packed);
+  guarded_free(&ref_out);
+  guarded_free(&ref_scratch);
+}
+
+/* Channel counts below, at and above the vector widths (4, 8, 16) and
+ * panel widths (8, 16, 32); sizes from one pixel to more tiles than one
+ * block holds, on both sides of the F(2x2)/F(4x4) rule (20 tiles of 4x4);
+ * sizes not a multiple of the tile leave part tiles at the right and
+ * bottom. */
+static const shape winograd_shapes[] = {
+    {1, 1, 1, 1, 3, 1, PAD_SAME},      {1, 2, 3, 5, 3, 1, PAD_SAME},
+    {2, 1, 4, 8, 3, 1, PAD_SAME},      {3, 3, 16, 16, 3, 1, PAD_SAME},
+    {5, 5, 17, 33, 3, 1, PAD_SAME},    {4, 7, 32, 32, 3, 1, PAD_SAME},
+    {7, 4, 8, 64, 3, 1, PAD_SAME},     {6, 6, 33, 31, 3, 1, PAD_SAME},
+    {9, 11, 5, 15, 3, 1, PAD_SAME},    {5, 6, 4, 16, 3, 1, PAD_VALID},
+    {8, 9, 7, 9, 3, 1, PAD_VALID},     {12, 12, 8, 48, 3, 1, PAD_RANDOM},
+    {11, 10, 3, 17, 3, 1, PAD_RANDOM}, {3, 40, 5, 20, 3, 1, PAD_SAME},
+    {19, 19, 12, 20, 3, 1, PAD_SAME},  {38, 37, 2, 3, 3, 1, PAD_SAME},
+    {4, 5, 260, 70, 3, 1, PAD_SAME},   {10, 10, 64, 64, 3, 1, PAD_SAME},
+    {20, 17, 33, 40, 3, 1, PAD_SAME},  {23, 22, 16, 64, 3, 1, PAD_RANDOM},
+    {18, 21, 5, 7, 3, 1, PAD_VALID},   {35, 35, 32, 32, 3, 1, PAD_SAME},
+};
+
+unsigned dager_check_winograd(const dager_kernels *reference,
+                              const dager_kernels *tested, uint64_t seed) {
+  check_state s = {"winograd", reference, tested, seed, 0, ""};
+  random_source r = random_seeded(seed, 8);
+  const size_t fixed = sizeof(winograd_shapes) / sizeof(winograd_shapes[0]);
+  dager_window w;
+
+  for (size_t i = 0; i < fixed; i++) {
+    const shape *t = &winograd_shapes[i];
+    if (make_window(&w, t->in_h, t->in_w, t->in_c, t->out_c, 3, 3, 1, 1,
+                    t->mode, &r))
+      winograd_case(&s, &w, (unsigned)(i * 7) % EPILOGUE_COMBINATIONS, &r);
+  }
+  if (make_window(&w, 5, 7, 7, 37, 3, 3, 1, 1, PAD_SAME, &r)) {
+    for (unsigned e = 0; e < EPILOGUE_COMBINATIONS; e++)
+      winograd_case(&s, &w, e, &r);
+  }
+  for (int i = 0; i < 60; i++) {
+    if (make_window(&w, 1 + random_below(&r, 24), 1 + random_below(&r, 30),
+                    1 + random_below(&r, 40), 1 + random_below(&r, 80), 3, 3, 1,
+                    1, (int)random_below(&r, 3), &r))
+      winograd_case(&s, &w, random_below(&r, EPILOGUE_COMBINATIONS), &r);
+  }
+  return s.failures;
+}

@@ -38,6 +38,8 @@ unsigned dager_check_elementwise(const dager_kernels *reference,
 unsigned dager_check_softmax_sigmoid(const dager_kernels *reference,
                                      const dager_kernels *tested,
                                      uint64_t seed);
+unsigned dager_check_winograd(const dager_kernels *reference,
+                              const dager_kernels *tested, uint64_t seed);
 
 /* Every check above, by name, for runners that loop over them. */
 typedef struct dager_named_check {

@@ -20,6 +20,7 @@
 #include "builder.h"
 #include "kernels/kernels.h"
 #include "kernels/scalar/scalar.h"
+#include "nn/network_internal.h"
 #include "nn/nn.h"
 #include "nn/thread_pool.h"
 
@@ -38,8 +39,9 @@ static int setup(void **state) {
  * with the naive code to rounding; the SIMD tables get a looser bound
  * because their sums may be reassociated and fused.
  */
-static void check_model(const dager_model *model, const float *input,
-                        const float *expected, size_t expected_count) {
+static void check_model_within(const dager_model *model, const float *input,
+                               const float *expected, size_t expected_count,
+                               double absolute) {
   static const int poisons[] = {0x00, 0xff, 0x7f};
 
   for (int isa = -1; isa < DAGER_ISA_COUNT; isa++) {
@@ -59,7 +61,7 @@ static void check_model(const dager_model *model, const float *input,
         if (!first) {
           first = got;
           count = n;
-          assert_close(got, expected, n, 1e-4, isa < 0 ? 1e-4 : 1e-3,
+          assert_close(got, expected, n, absolute, isa < 0 ? 1e-4 : 1e-3,
                        table->name);
           continue;
         }
@@ -72,6 +74,11 @@ static void check_model(const dager_model *model, const float *input,
     }
     free(first);
   }
+}
+
+static void check_model(const dager_model *model, const float *input,
+                        const float *expected, size_t expected_count) {
+  check_model_within(model, input, expected, expected_count, 1e-4);
 }
 
 static float *random_input(const builder *b) {
@@ -175,6 +182,91 @@ static void convolution_with_residual(void **state) {
   naive_free(&y);
   free(input);
   builder_free(&b);
+}
+
+/*
+ * 3x3 stride-1 convolutions wide enough for the runtime to run them as
+ * Winograd (nn/winograd_choice.c), at one size for F(2x2, 3x3) and one
+ * for F(4x4, 3x3), with odd sizes so tiles are cut at the right and
+ * bottom, a residual, bias and activations in the epilogue, and
+ * a stride-2 convolution after them that stays direct. check_model runs
+ * them split over 1..4 threads, which must not change a bit. With
+ * DAGER_WINOGRAD=0 the same model runs direct.
+ */
+static void winograd_network(uint32_t h, uint32_t w) {
+  const uint32_t c = 16, mid = 24;
+  builder b;
+
+  builder_init(&b, h, w, c, 29);
+  uint32_t f1 = builder_tensor4(&b, 3, 3, c, mid);
+  uint32_t f2 = builder_tensor4(&b, 3, 3, mid, c);
+  uint32_t f3 = builder_tensor4(&b, 3, 3, c, c);
+  uint32_t b1 = builder_vector(&b, mid);
+  uint32_t b2 = builder_vector(&b, c);
+  dager_model_node *first = builder_node1(&b, DAGER_OP_CONV2D, 0);
+  first->kernel_h = first->kernel_w = 3;
+  first->weight_count = 2;
+  first->weights[0] = f1;
+  first->weights[1] = b1;
+  set_activation(first, 1);
+  uint32_t inputs[2] = {first->output, 0};
+  dager_model_node *second = builder_node(&b, DAGER_OP_CONV2D, 2, inputs);
+  second->kernel_h = second->kernel_w = 3;
+  second->weight_count = 2;
+  second->weights[0] = f2;
+  second->weights[1] = b2;
+  set_activation(second, 3);
+  dager_model_node *third = builder_node1(&b, DAGER_OP_CONV2D, second->output);
+  third->kernel_h = third->kernel_w = 3;
+  third->stride_h = third->stride_w = 2;
+  third->weight_count = 1;
+  third->weights[0] = f3;
+  builder_output(&b, third->output, "y");
+
+  float *input = random_input(&b);
+  naive_tensor x = naive_copy(input, h, w, c);
+  naive_tensor y1 = naive_conv(&x, builder_data(&b, f1), 3, 3, mid, first,
+                               builder_data(&b, b1), NULL);
+  naive_tensor y2 = naive_conv(&y1, builder_data(&b, f2), 3, 3, c, second,
+                               builder_data(&b, b2), &x);
+  naive_tensor y3 =
+      naive_conv(&y2, builder_data(&b, f3), 3, 3, c, third, NULL, NULL);
+  /* Winograd's rounding error scales with the size of the sums it
+   * transforms, not with each output: bound it by the largest output.
+   * Measured worst here: about 1e-6 of it (F(4x4, 3x3), scalar table),
+   * against a bound of 1e-5. */
+  double largest = 0.0;
+  for (size_t i = 0; i < (size_t)y3.h * y3.w * y3.c; i++) {
+    if (fabs((double)y3.data[i]) > largest)
+      largest = fabs((double)y3.data[i]);
+  }
+  check_model_within(&b.model, input, y3.data, (size_t)y3.h * y3.w * y3.c,
+                     1e-4 + 1e-5 * largest);
+
+  dager_network *network = NULL;
+  assert_int_equal(dager_network_create(&b.model, &scalar_table, &network),
+                   DAGER_OK);
+  assert_int_equal(dager_network_winograd_steps(network), 2);
+  dager_network_destroy(network);
+  setenv("DAGER_WINOGRAD", "0", 1);
+  assert_int_equal(dager_network_create(&b.model, &scalar_table, &network),
+                   DAGER_OK);
+  unsetenv("DAGER_WINOGRAD");
+  assert_int_equal(dager_network_winograd_steps(network), 0);
+  dager_network_destroy(network);
+
+  naive_free(&x);
+  naive_free(&y1);
+  naive_free(&y2);
+  naive_free(&y3);
+  free(input);
+  builder_free(&b);
+}
+
+static void winograd_convolutions(void **state) {
+  (void)state;
+  winograd_network(13, 11); /* 12 tiles of 4x4: F(2x2, 3x3) */
+  winograd_network(21, 19); /* 30 tiles of 4x4: F(4x4, 3x3) */
 }
 
 static void depthwise_shapes(void **state) {
@@ -720,6 +812,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(convolution_shapes),
       cmocka_unit_test(convolution_with_residual),
+      cmocka_unit_test(winograd_convolutions),
       cmocka_unit_test(depthwise_shapes),
       cmocka_unit_test(pooling_shapes),
       cmocka_unit_test(global_average_pool),

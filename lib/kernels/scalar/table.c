@@ -1,5 +1,6 @@
 #include "kernels/kernels.h"
 #include "kernels/scalar/scalar.h"
+#include "kernels/winograd.h"
 
 /* Every slot is set here; the dispatch starts each SIMD table from this
  * one and overwrites only the slots that ISA improves. */
@@ -11,6 +12,11 @@ void dager_kernels_fill_scalar(dager_kernels *table) {
   table->conv2d_pack = dager_scalar_conv2d_pack;
   table->conv2d_scratch_size = dager_scalar_conv2d_scratch_size;
   table->conv2d = dager_scalar_conv2d;
+
+  table->winograd_packed_size = dager_scalar_winograd_packed_size;
+  table->winograd_pack = dager_scalar_winograd_pack;
+  table->winograd_scratch_size = dager_scalar_winograd_scratch_size;
+  table->winograd_conv2d = dager_scalar_winograd_conv2d;
 
   table->depthwise_packed_size = dager_scalar_depthwise_packed_size;
   table->depthwise_pack = dager_scalar_depthwise_pack;
