@@ -1,6 +1,7 @@
 /*
  * Which windows the stem kernels take (kernels.h). One rule for every
- * table, so the tests and the runtime agree on it.
+ * table, so the tests and the runtime agree on it; beside
+ * dager_window_axis, the other geometry every table shares.
  */
 #include "kernels/kernels.h"
 
