@@ -7,4 +7,13 @@
  */
 #define DAGER_STEM_ACCUMULATORS 8
 
+/* Alone, faster than conv2d on the 3x3 stems (bench_kernels, one thread,
+ * us per call, conv2d -> stem: 512x512x3->32 3x3/2 4552 -> 4364,
+ * 416x416x3->16 3x3/1 6266 -> 5705, 112x112x3->32 3x3/2 209 -> 196) but
+ * not on the 7x7 one (150x150x3->32 7x7/2 1673 -> 1763). */
+static inline int dager_stem_alone_wins(size_t depth, size_t out_c) {
+  (void)out_c;
+  return depth <= 27;
+}
+
 #include "kernels/template/stem.inc"
