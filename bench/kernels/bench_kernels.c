@@ -39,7 +39,11 @@ typedef enum layer_kind {
   LAYER_WINOGRAD,
   LAYER_DEPTHWISE,
   LAYER_MAX_POOL,
-  LAYER_FULLY_CONNECTED
+  LAYER_FULLY_CONNECTED,
+  /* The stem kernels, alone and fused with the 2x2/2 max pool after them
+   * (same padding); the LAYER_CONV rows of the same shapes time conv2d. */
+  LAYER_STEM,
+  LAYER_STEM_MAX_POOL
 } layer_kind;
 
 typedef struct layer {
@@ -122,6 +126,14 @@ static const layer layers[] = {
      128, 3, 1, 1},
     {"resnet", "winograd 3x3/1 5x5 256->256", LAYER_WINOGRAD, 5, 5, 256, 256, 3,
      1, 1},
+    {"ssd", "stem 3x3/2 512x512x3->32", LAYER_STEM, 512, 512, 3, 32, 3, 2, 1},
+    {"tiny", "stem 3x3/1 416x416x3->16", LAYER_STEM, 416, 416, 3, 16, 3, 1, 1},
+    {"tiny", "stem+maxpool 416x416x3->16", LAYER_STEM_MAX_POOL, 416, 416, 3, 16,
+     3, 1, 1},
+    {"landmarks", "stem 3x3/2 112x112x3->32", LAYER_STEM, 112, 112, 3, 32, 3, 2,
+     1},
+    {"resnet", "stem 7x7/2 150x150x3->32", LAYER_STEM, 150, 150, 3, 32, 7, 2,
+     1},
 };
 
 /*
@@ -162,6 +174,7 @@ typedef struct prepared {
   const layer *l;
   const dager_kernels *k;
   dager_window w;
+  dager_window pool; /* LAYER_STEM_MAX_POOL: the pool after w */
   dager_epilogue epilogue;
   float *input, *packed, *output, *bias;
   void *scratch[MAX_THREADS];
@@ -179,7 +192,8 @@ static void prepare(prepared *p, const layer *l, const dager_kernels *k,
   w->in_w = l->in_w;
   w->in_c = l->in_c;
   w->out_c = l->kind == LAYER_CONV || l->kind == LAYER_WINOGRAD ||
-                     l->kind == LAYER_FULLY_CONNECTED
+                     l->kind == LAYER_FULLY_CONNECTED ||
+                     l->kind == LAYER_STEM || l->kind == LAYER_STEM_MAX_POOL
                  ? l->out_c
                  : l->in_c;
   w->kernel_h = w->kernel_w = l->kernel;
@@ -224,6 +238,29 @@ static void prepare(prepared *p, const layer *l, const dager_kernels *k,
       p->scratch[t] = aligned_floats(k->winograd_scratch_size(w, rows) / 4 + 1);
     }
     p->flops = 2.0 * (double)out_count * (double)(taps * w->in_c);
+  } else if (l->kind == LAYER_STEM || l->kind == LAYER_STEM_MAX_POOL) {
+    const size_t weights = taps * w->in_c * w->out_c;
+    float *plain = aligned_floats(weights);
+    fill(plain, weights, 3);
+    p->packed = aligned_floats(k->stem_packed_size(w) / sizeof(float) + 1);
+    k->stem_pack(w, plain, p->packed);
+    free(plain);
+    p->flops = 2.0 * (double)out_count * (double)(taps * w->in_c);
+    if (l->kind == LAYER_STEM_MAX_POOL) {
+      dager_window *pool = &p->pool;
+      pool->in_h = w->out_h;
+      pool->in_w = w->out_w;
+      pool->in_c = pool->out_c = w->out_c;
+      pool->kernel_h = pool->kernel_w = 2;
+      pool->stride_h = pool->stride_w = 2;
+      dager_window_axis(w->out_h, 2, 2, 1, &pool->out_h, &pool->pad_top,
+                        &pool->pad_bottom);
+      dager_window_axis(w->out_w, 2, 2, 1, &pool->out_w, &pool->pad_left,
+                        &pool->pad_right);
+      p->bytes =
+          (double)(in_count + (size_t)pool->out_h * pool->out_w * pool->out_c) *
+          sizeof(float);
+    }
   } else if (l->kind == LAYER_DEPTHWISE) {
     const size_t weights = taps * w->in_c;
     float *plain = aligned_floats(weights);
@@ -281,6 +318,14 @@ static void run_range(void *context, uint32_t begin, uint32_t end,
       k->fully_connected(p->l->in_c, p->l->out_c, p->input, p->packed,
                          &p->epilogue, p->output, begin, end);
       break;
+    case LAYER_STEM:
+      k->stem_conv2d(&p->w, p->input, p->packed, &p->epilogue, p->output, begin,
+                     end);
+      break;
+    case LAYER_STEM_MAX_POOL:
+      k->stem_conv2d_max_pool(&p->w, &p->pool, p->input, p->packed,
+                              &p->epilogue, p->output, begin, end);
+      break;
   }
 }
 
@@ -291,8 +336,10 @@ typedef struct ours_call {
 
 static void run_ours(void *context) {
   ours_call *c = context;
-  const uint32_t count =
-      c->p->l->kind == LAYER_FULLY_CONNECTED ? c->p->l->out_c : c->p->w.out_h;
+  const uint32_t count = c->p->l->kind == LAYER_FULLY_CONNECTED ? c->p->l->out_c
+                         : c->p->l->kind == LAYER_STEM_MAX_POOL
+                             ? c->p->pool.out_h
+                             : c->p->w.out_h;
   dager_thread_pool_run(c->pool, count, run_range, c->p);
 }
 
@@ -354,6 +401,10 @@ static double time_xnnpack(prepared *p, uint32_t threads, double min_time) {
 
   fill(kernel, weights, 3);
   switch (p->l->kind) {
+    case LAYER_STEM_MAX_POOL:
+      /* No fused counterpart in XNNPACK: not timed. */
+      break;
+    case LAYER_STEM:
     case LAYER_CONV:
     case LAYER_WINOGRAD:
       status = xnn_create_convolution2d_nhwc_f32(

@@ -1021,6 +1021,32 @@ static void timed_winograd(const dager_window *w, const float *input,
   profiled_ms[OP_WINOGRAD] += thread_cpu_ms() - start;
 }
 
+/* The stem kernels count as stem convolutions; the fused one includes
+ * the 2x2/2 max pool it computes. */
+static void timed_stem_conv2d(const dager_window *w, const float *input,
+                              const float *packed,
+                              const dager_epilogue *epilogue, float *output,
+                              uint32_t row_begin, uint32_t row_end) {
+  double start = thread_cpu_ms();
+
+  profiled_base->stem_conv2d(w, input, packed, epilogue, output, row_begin,
+                             row_end);
+  profiled_ms[OP_STEM] += thread_cpu_ms() - start;
+}
+
+static void timed_stem_conv2d_max_pool(const dager_window *conv,
+                                       const dager_window *pool,
+                                       const float *input, const float *packed,
+                                       const dager_epilogue *epilogue,
+                                       float *output, uint32_t row_begin,
+                                       uint32_t row_end) {
+  double start = thread_cpu_ms();
+
+  profiled_base->stem_conv2d_max_pool(conv, pool, input, packed, epilogue,
+                                      output, row_begin, row_end);
+  profiled_ms[OP_STEM] += thread_cpu_ms() - start;
+}
+
 static void timed_depthwise(const dager_window *w, const float *input,
                             const float *packed, const dager_epilogue *epilogue,
                             float *output, uint32_t row_begin,
@@ -1106,6 +1132,8 @@ static int report_profile(const settings *s) {
   timed.elementwise = timed_elementwise;
   timed.softmax = timed_softmax;
   timed.sigmoid = timed_sigmoid;
+  timed.stem_conv2d = timed_stem_conv2d;
+  timed.stem_conv2d_max_pool = timed_stem_conv2d_max_pool;
 
   printf(
       "kernels %s, one thread; thread CPU ms per run (mean over %d runs "

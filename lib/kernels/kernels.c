@@ -20,6 +20,7 @@
 #include "kernels/kernels.h"
 #include "kernels/scalar/scalar.h"
 #include "kernels/simd.h"
+#include "kernels/stem.h"
 #include "kernels/winograd.h"
 
 #define DAGER_KERNEL_SLOTS(X)    \
@@ -42,7 +43,12 @@
   X(global_average_pool)         \
   X(elementwise)                 \
   X(softmax)                     \
-  X(sigmoid)
+  X(sigmoid)                     \
+  X(stem_packed_size)            \
+  X(stem_pack)                   \
+  X(stem_preferred)              \
+  X(stem_conv2d)                 \
+  X(stem_conv2d_max_pool)
 
 static const char *const dager_isa_names[DAGER_ISA_COUNT] = {
     "scalar", "sse41", "avx2", "avx512", "neon"};
@@ -97,20 +103,24 @@ static int dager_fill_table(dager_isa isa, dager_kernels *table) {
     case DAGER_ISA_SSE41:
       DAGER_KERNELS_FILL_SIMD(table, sse41);
       DAGER_KERNELS_FILL_WINOGRAD(table, sse41);
+      DAGER_KERNELS_FILL_STEM(table, sse41);
       return 1;
     case DAGER_ISA_AVX2:
       DAGER_KERNELS_FILL_SIMD(table, avx2);
       DAGER_KERNELS_FILL_WINOGRAD(table, avx2);
+      DAGER_KERNELS_FILL_STEM(table, avx2);
       return 1;
     case DAGER_ISA_AVX512:
       DAGER_KERNELS_FILL_SIMD(table, avx512);
       DAGER_KERNELS_FILL_WINOGRAD(table, avx512);
+      DAGER_KERNELS_FILL_STEM(table, avx512);
       return 1;
 #endif
 #if defined(DAGER_KERNELS_HAVE_NEON)
     case DAGER_ISA_NEON:
       DAGER_KERNELS_FILL_SIMD(table, neon);
       DAGER_KERNELS_FILL_WINOGRAD(table, neon);
+      DAGER_KERNELS_FILL_STEM(table, neon);
       return 1;
 #endif
     default:

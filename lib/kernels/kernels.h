@@ -150,7 +150,45 @@ typedef struct dager_kernels {
 
   void (*softmax)(size_t count, const float *input, float *output);
   void (*sigmoid)(size_t count, const float *input, float *output);
+
+  /*
+   * Stem: direct convolution of a layer over few input channels (the
+   * first layer of a network, on the image), for windows that
+   * dager_stem_supports accepts. Weights are packed by stem_pack, not
+   * conv2d_pack. stem_conv2d has conv2d's contract without the scratch.
+   * stem_conv2d_max_pool computes rows [row_begin, row_end) of the 2x2/2
+   * max pool `pool` applied to the convolution `conv` (epilogue included,
+   * residual at the convolution's positions), without storing the
+   * convolution. stem_preferred says, from measurements on this table,
+   * whether the stem beats conv2d (plus max_pool when pool is not NULL)
+   * on these windows; only then does the runtime use it.
+   */
+  size_t (*stem_packed_size)(const dager_window *conv);
+  void (*stem_pack)(const dager_window *conv, const float *weights,
+                    float *packed);
+  int (*stem_preferred)(const dager_window *conv, const dager_window *pool);
+  void (*stem_conv2d)(const dager_window *conv, const float *input,
+                      const float *packed, const dager_epilogue *epilogue,
+                      float *output, uint32_t row_begin, uint32_t row_end);
+  void (*stem_conv2d_max_pool)(const dager_window *conv,
+                               const dager_window *pool, const float *input,
+                               const float *packed,
+                               const dager_epilogue *epilogue, float *output,
+                               uint32_t row_begin, uint32_t row_end);
 } dager_kernels;
+
+/* The stem's limits: input channels, kernel height and width. */
+#define DAGER_STEM_MAX_IN_C 4
+#define DAGER_STEM_MAX_KERNEL 7
+
+/*
+ * Whether the stem kernels handle conv: 1..DAGER_STEM_MAX_IN_C input
+ * channels, kernel at most DAGER_STEM_MAX_KERNEL either way, horizontal
+ * stride 1 or 2. With pool not NULL, also whether pool is a 2x2/2 max
+ * pool window over conv's output with no padding before (TensorFlow's
+ * "same" or "valid" 2x2/2 pool) that stem_conv2d_max_pool can fuse.
+ */
+int dager_stem_supports(const dager_window *conv, const dager_window *pool);
 
 /*
  * Returns the table for the best instruction set this CPU has, capped by

@@ -183,6 +183,93 @@ static dager_status window_geometry(const dager_model *model, uint32_t index,
   return DAGER_OK;
 }
 
+/*
+ * Whether the only reader of node `index`'s output is the next node, a
+ * max pool that stem_conv2d_max_pool can compute from the convolution's
+ * input; its window is put in *pool. Not for graph outputs.
+ */
+static int stem_pool_after(const build_state *state, uint32_t index,
+                           const dager_window *conv, dager_window *pool) {
+  const dager_model *model = state->model;
+  const uint32_t value = model->nodes[index].output;
+  const dager_model_node *next;
+  const dager_tensor_shape out = {conv->out_h, conv->out_w, conv->out_c};
+
+  if (index + 1 >= model->node_count)
+    return 0;
+  next = &model->nodes[index + 1];
+  if (next->op != DAGER_OP_MAX_POOL || next->input_count != 1 ||
+      next->inputs[0] != value || next->weight_count != 0) {
+    return 0;
+  }
+  for (uint32_t i = 0; i < model->node_count; i++) {
+    /* Later nodes are not validated yet: the count may be anything. */
+    for (uint32_t k = 0;
+         k < model->nodes[i].input_count && k < DAGER_MODEL_MAX_NODE_INPUTS;
+         k++) {
+      if (i != index + 1 && model->nodes[i].inputs[k] == value)
+        return 0;
+    }
+  }
+  for (uint32_t i = 0; i < model->output_count; i++) {
+    if (model->outputs[i].value == value)
+      return 0;
+  }
+  if (next->padding != DAGER_PADDING_SAME &&
+      next->padding != DAGER_PADDING_VALID) {
+    return 0; /* the pool's own inference reports it */
+  }
+  memset(pool, 0, sizeof *pool);
+  pool->in_h = out.h;
+  pool->in_w = out.w;
+  pool->in_c = pool->out_c = out.c;
+  pool->kernel_h = next->kernel_h;
+  pool->kernel_w = next->kernel_w;
+  pool->stride_h = next->stride_h;
+  pool->stride_w = next->stride_w;
+  if (next->kernel_h != 2 || next->kernel_w != 2 || next->stride_h != 2 ||
+      next->stride_w != 2) {
+    return 0;
+  }
+  if (dager_window_axis(out.h, 2, 2, next->padding == DAGER_PADDING_SAME,
+                        &pool->out_h, &pool->pad_top, &pool->pad_bottom) ||
+      dager_window_axis(out.w, 2, 2, next->padding == DAGER_PADDING_SAME,
+                        &pool->out_w, &pool->pad_left, &pool->pad_right)) {
+    return 0;
+  }
+  return dager_stem_supports(conv, pool);
+}
+
+/*
+ * Picks the stem kernels (kernels.h) for a convolution over few input
+ * channels where the table says, from its measurements, that they beat
+ * conv2d: fused with the max pool after it when the pool is the only
+ * reader (then the input must stay live until the pool's step, which
+ * reads it), else alone.
+ */
+static void choose_stem(build_state *state, uint32_t index,
+                        dager_nn_step *step) {
+  const dager_model_node *node = &state->model->nodes[index];
+  const dager_kernels *kernels = state->network->kernels;
+  dager_window pool;
+
+  step->stem = DAGER_NN_STEM_NONE;
+  if (!dager_stem_supports(&step->window, NULL))
+    return;
+  if (node->input_count == 1 &&
+      stem_pool_after(state, index, &step->window, &pool) &&
+      kernels->stem_preferred(&step->window, &pool)) {
+    dager_nn_value *input = &state->network->values[node->inputs[0]];
+
+    step->stem = DAGER_NN_STEM_POOLED;
+    if (input->last_step < index + 2)
+      input->last_step = index + 2;
+    return;
+  }
+  if (kernels->stem_preferred(&step->window, NULL))
+    step->stem = DAGER_NN_STEM_ALONE;
+}
+
 static int add_packed(build_state *state, size_t bytes, size_t *offset) {
   size_t end;
 
@@ -311,6 +398,13 @@ static dager_status infer_node(build_state *state, uint32_t index,
                      : step->winograd
                          ? kernels->winograd_packed_size(&step->window)
                          : kernels->conv2d_packed_size(&step->window);
+      /* Winograd needs many channels, the stem at most four: a layer is
+       * never eligible for both. */
+      if (!depthwise && !step->winograd) {
+        choose_stem(state, index, step);
+        if (step->stem != DAGER_NN_STEM_NONE)
+          bytes = kernels->stem_packed_size(&step->window);
+      }
       if (!add_packed(state, bytes, &offset)) {
         return NODE_FAIL("%s", "packed weights do not fit in memory");
       }
@@ -599,6 +693,11 @@ static dager_status plan_memory(dager_network *network) {
     items[v].first_step = value->first_step;
     items[v].last_step = value->last_step;
   }
+  /* A convolution fused with its max pool never stores its output. */
+  for (uint32_t i = 0; i < network->step_count; i++) {
+    if (network->steps[i].stem == DAGER_NN_STEM_POOLED)
+      items[network->steps[i].node->output].size = 0;
+  }
   status =
       dager_nn_plan_memory(items, network->value_count, &network->arena_size);
   if (status == DAGER_OK) {
@@ -658,6 +757,9 @@ static void pack_weights(dager_network *network) {
     filter = &model->tensors[step->node->weights[0]];
     if (step->op == DAGER_OP_CONV2D && step->winograd) {
       kernels->winograd_pack(&step->window, filter->data, packed);
+    } else if (step->op == DAGER_OP_CONV2D &&
+               step->stem != DAGER_NN_STEM_NONE) {
+      kernels->stem_pack(&step->window, filter->data, packed);
     } else if (step->op == DAGER_OP_CONV2D) {
       kernels->conv2d_pack(&step->window, filter->data, packed);
     } else if (step->op == DAGER_OP_DEPTHWISE_CONV2D) {

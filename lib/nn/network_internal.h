@@ -28,6 +28,16 @@ typedef struct dager_nn_value {
  */
 #define DAGER_NN_NOT_PACKED SIZE_MAX
 
+/*
+ * A convolution runs on conv2d (NONE), on the stem kernel (ALONE), or is
+ * fused with the 2x2/2 max pool of the next step (POOLED): that step then
+ * runs stem_conv2d_max_pool on this step's input, this step does nothing,
+ * and its output is never stored.
+ */
+#define DAGER_NN_STEM_NONE 0
+#define DAGER_NN_STEM_ALONE 1
+#define DAGER_NN_STEM_POOLED 2
+
 typedef struct dager_nn_step {
   const dager_model_node *node;
   dager_op op;
@@ -46,6 +56,9 @@ typedef struct dager_nn_step {
   /* Ops without a fused epilogue run their activation as a second pass
    * over the rows they just wrote. */
   int separate_activation;
+  /* Which kernels run a convolution over few input channels (set by
+   * network.c; see DAGER_NN_STEM_*). */
+  int stem;
   /* Rough operation count: the MACs, or one per output element for ops
    * without any. Nodes with less work than the workspace's threshold run
    * on the calling thread; decided from shapes alone, so it never changes

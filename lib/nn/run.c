@@ -25,6 +25,8 @@ typedef struct step_run {
   float *output;
   dager_tensor_shape output_shape;
   dager_epilogue epilogue;
+  /* For a max pool fused with the convolution before it: that step. */
+  const dager_nn_step *stem;
 } step_run;
 
 /* Every value lives at its planned offset in the one arena. */
@@ -70,6 +72,28 @@ static void conv2d_rows(void *context, uint32_t begin, uint32_t end,
   }
   run->kernels->conv2d(&run->step->window, run->inputs[0], run->step->packed,
                        &run->epilogue, run->output, begin, end, scratch);
+}
+
+static void stem_rows(void *context, uint32_t begin, uint32_t end,
+                      uint32_t thread) {
+  const step_run *run = context;
+
+  (void)thread;
+  run->kernels->stem_conv2d(&run->step->window, run->inputs[0],
+                            run->step->packed, &run->epilogue, run->output,
+                            begin, end);
+}
+
+/* The convolution's epilogue, then the pool's own activation if any. */
+static void stem_pool_rows(void *context, uint32_t begin, uint32_t end,
+                           uint32_t thread) {
+  const step_run *run = context;
+
+  (void)thread;
+  run->kernels->stem_conv2d_max_pool(
+      &run->stem->window, &run->step->window, run->inputs[0], run->stem->packed,
+      &run->stem->epilogue, run->output, begin, end);
+  activate_rows(run, begin, end);
 }
 
 static void depthwise_rows(void *context, uint32_t begin, uint32_t end,
@@ -262,6 +286,7 @@ static void run_step(const dager_network *network,
   step_run run;
   dager_parallel_body body = NULL;
   uint32_t count;
+  uint64_t work = step->work;
 
   run.kernels = network->kernels;
   run.step = step;
@@ -274,15 +299,19 @@ static void run_step(const dager_network *network,
   run.output = value_data(workspace, node->output);
   run.output_shape = network->values[node->output].shape;
   run.epilogue = step->epilogue;
+  run.stem = NULL;
   count = run.output_shape.h;
 
   switch (step->op) {
     case DAGER_OP_CONV2D:
+      /* Computed by the next step, the max pool. */
+      if (step->stem == DAGER_NN_STEM_POOLED)
+        return;
       if (node->input_count == 2) {
         run.epilogue.residual = run.inputs[1];
         run.epilogue.residual_row_stride = row_floats(run.output_shape);
       }
-      body = conv2d_rows;
+      body = step->stem == DAGER_NN_STEM_ALONE ? stem_rows : conv2d_rows;
       break;
     case DAGER_OP_DEPTHWISE_CONV2D:
       body = depthwise_rows;
@@ -294,6 +323,13 @@ static void run_step(const dager_network *network,
     case DAGER_OP_MAX_POOL:
     case DAGER_OP_AVERAGE_POOL:
       body = pool_rows;
+      /* network.c fuses a max pool only with the step right before it. */
+      if (step != network->steps && step[-1].stem == DAGER_NN_STEM_POOLED) {
+        run.stem = step - 1;
+        run.inputs[0] = value_data(workspace, run.stem->node->inputs[0]);
+        work += run.stem->work;
+        body = stem_pool_rows;
+      }
       break;
     case DAGER_OP_GLOBAL_AVERAGE_POOL:
       /* One small reduction; splitting it would cost more than it saves. */
@@ -323,7 +359,7 @@ static void run_step(const dager_network *network,
   }
   if (!body)
     return;
-  if (step->work < workspace->min_parallel_work) {
+  if (work < workspace->min_parallel_work) {
     body(&run, 0, count, 0);
     return;
   }

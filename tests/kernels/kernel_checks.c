@@ -508,6 +508,173 @@ unsigned dager_check_conv2d(const dager_kernels *reference,
   return s.failures;
 }
 
+/* ---- stem: the convolution over few input channels, alone and fused
+ * with a 2x2/2 max pool, against the reference's conv2d (and max_pool),
+ * so the scalar stem is checked against the scalar convolution too. */
+
+typedef struct stem_context {
+  const dager_kernels *k;
+  const dager_window *w;
+  const dager_window *pool; /* NULL: the convolution alone */
+  const float *input;
+  const float *packed;
+  const dager_epilogue *epilogue;
+} stem_context;
+
+static void run_stem(void *context, float *output, uint32_t row_begin,
+                     uint32_t row_end) {
+  stem_context *c = context;
+  if (c->pool) {
+    c->k->stem_conv2d_max_pool(c->w, c->pool, c->input, c->packed, c->epilogue,
+                               output, row_begin, row_end);
+  } else {
+    c->k->stem_conv2d(c->w, c->input, c->packed, c->epilogue, output, row_begin,
+                      row_end);
+  }
+}
+
+/* The 2x2/2 max pool over w's output, "same" or "valid". */
+static int make_stem_pool(const dager_window *w, int same, dager_window *pool) {
+  memset(pool, 0, sizeof(*pool));
+  pool->in_h = w->out_h;
+  pool->in_w = w->out_w;
+  pool->in_c = pool->out_c = w->out_c;
+  pool->kernel_h = pool->kernel_w = 2;
+  pool->stride_h = pool->stride_w = 2;
+  return dager_window_axis(w->out_h, 2, 2, same, &pool->out_h, &pool->pad_top,
+                           &pool->pad_bottom) == 0 &&
+         dager_window_axis(w->out_w, 2, 2, same, &pool->out_w, &pool->pad_left,
+                           &pool->pad_right) == 0;
+}
+
+static void stem_case(check_state *s, const dager_window *w, int pooled,
+                      int same_pool, unsigned combination, random_source *r) {
+  const size_t depth = (size_t)w->kernel_h * w->kernel_w * w->in_c;
+  const size_t conv_row = (size_t)w->out_w * w->out_c;
+  dager_window pool;
+  const int with_pool = pooled && make_stem_pool(w, same_pool, &pool);
+
+  if (pooled && !with_pool)
+    return;
+  if (!dager_stem_supports(w, with_pool ? &pool : NULL)) {
+    describe_window(s, w, NULL);
+    check_fail(s, "window not supported by the stem");
+    return;
+  }
+  const size_t out_rows = with_pool ? pool.out_h : w->out_h;
+  const size_t out_row = with_pool ? (size_t)pool.out_w * pool.out_c : conv_row;
+  guarded input = guarded_make((size_t)w->in_h * w->in_w * w->in_c);
+  guarded weights = guarded_make(depth * w->out_c);
+  epilogue_data e = epilogue_make(combination, w->out_c, w->out_h, conv_row,
+                                  combination & 8, r);
+  guarded ref_packed = guarded_bytes(s->reference->conv2d_packed_size(w));
+  guarded packed = guarded_bytes(s->tested->stem_packed_size(w));
+  guarded conv_out = guarded_make(w->out_h * conv_row);
+  guarded ref_out = guarded_make(out_rows * out_row);
+  guarded ref_scratch =
+      guarded_bytes(s->reference->conv2d_scratch_size(w, w->out_h) + 1);
+
+  describe_window(s, w, &e.epilogue);
+  if (with_pool) {
+    snprintf(s->shape + strlen(s->shape), sizeof(s->shape) - strlen(s->shape),
+             " +maxpool 2x2/2 %s", same_pool ? "same" : "valid");
+  }
+  guarded_random(&input, r);
+  guarded_random(&weights, r);
+  s->reference->conv2d_pack(w, weights.data, ref_packed.data);
+  s->tested->stem_pack(w, weights.data, packed.data);
+  check_guards(s, &packed, "packed weights");
+  s->reference->conv2d(w, input.data, ref_packed.data, &e.epilogue,
+                       conv_out.data, 0, w->out_h, ref_scratch.data);
+  if (with_pool)
+    s->reference->max_pool(&pool, conv_out.data, ref_out.data, 0, pool.out_h);
+  else
+    memcpy(ref_out.data, conv_out.data, conv_out.count * sizeof(float));
+
+  stem_context context = {s->tested,  w,           with_pool ? &pool : NULL,
+                          input.data, packed.data, &e.epilogue};
+  check_row_ranges(s, &ref_out, out_rows, out_row, 2e-6f * (float)depth + 1e-6f,
+                   1e-5f, run_stem, &context, r);
+  check_guards(s, &input, "input");
+  if (e.has_residual)
+    check_guards(s, &e.residual, "residual");
+
+  guarded_free(&input);
+  guarded_free(&weights);
+  epilogue_free(&e);
+  guarded_free(&ref_packed);
+  guarded_free(&packed);
+  guarded_free(&conv_out);
+  guarded_free(&ref_out);
+  guarded_free(&ref_scratch);
+}
+
+/* The stems of the networks, and shapes around the tiles: up to 16 pixels
+ * by one or two vectors of 4..16 channels, two rows when pooling. */
+static const shape stem_shapes[] = {
+    {1, 1, 3, 16, 3, 1, PAD_SAME},    {5, 5, 3, 16, 3, 1, PAD_VALID},
+    {9, 20, 3, 16, 3, 1, PAD_VALID},  {8, 34, 3, 16, 3, 1, PAD_VALID},
+    {9, 35, 3, 16, 3, 1, PAD_SAME},   {6, 40, 3, 32, 3, 2, PAD_SAME},
+    {7, 41, 3, 32, 3, 2, PAD_SAME},   {11, 30, 3, 32, 7, 2, PAD_VALID},
+    {12, 31, 3, 32, 7, 2, PAD_SAME},  {4, 37, 1, 8, 3, 1, PAD_SAME},
+    {5, 33, 2, 24, 3, 2, PAD_SAME},   {6, 29, 4, 17, 3, 1, PAD_RANDOM},
+    {5, 26, 4, 33, 3, 2, PAD_RANDOM}, {4, 50, 3, 4, 3, 1, PAD_SAME},
+    {6, 19, 3, 48, 5, 1, PAD_RANDOM}, {3, 45, 3, 70, 1, 1, PAD_VALID},
+    {5, 18, 3, 15, 2, 2, PAD_SAME},   {8, 8, 3, 64, 7, 1, PAD_RANDOM},
+};
+
+static void stem_sweep(check_state *s, random_source *r, int pooled) {
+  const size_t fixed = sizeof(stem_shapes) / sizeof(stem_shapes[0]);
+  dager_window w;
+
+  for (size_t i = 0; i < fixed; i++) {
+    const shape *t = &stem_shapes[i];
+    if (make_window(&w, t->in_h, t->in_w, t->in_c, t->out_c, t->kernel,
+                    t->kernel, t->stride, t->stride, t->mode, r))
+      stem_case(s, &w, pooled, (int)(i & 1),
+                (unsigned)(i * 7 + pooled) % EPILOGUE_COMBINATIONS, r);
+  }
+  /* Every epilogue on shapes with edge pixels, tiles and partial
+   * vectors. */
+  if (make_window(&w, 7, 29, 3, 21, 3, 3, 1, 1, PAD_SAME, r)) {
+    for (unsigned e = 0; e < EPILOGUE_COMBINATIONS; e++)
+      stem_case(s, &w, pooled, (int)(e & 1), e, r);
+  }
+  if (make_window(&w, 9, 38, 3, 32, 3, 3, 2, 2, PAD_SAME, r)) {
+    for (unsigned e = 0; e < EPILOGUE_COMBINATIONS; e++)
+      stem_case(s, &w, pooled, (int)(e & 1), e, r);
+  }
+  for (int i = 0; i < 60; i++) {
+    const uint32_t kh = 1 + random_below(r, DAGER_STEM_MAX_KERNEL);
+    const uint32_t kw =
+        random_below(r, 4) ? kh : 1 + random_below(r, DAGER_STEM_MAX_KERNEL);
+    if (make_window(&w, 1 + random_below(r, 14), 1 + random_below(r, 48),
+                    1 + random_below(r, DAGER_STEM_MAX_IN_C),
+                    1 + random_below(r, 72), kh, kw, 1 + random_below(r, 3),
+                    1 + random_below(r, 2), (int)random_below(r, 3), r))
+      stem_case(s, &w, pooled, (int)random_below(r, 2),
+                random_below(r, EPILOGUE_COMBINATIONS), r);
+  }
+}
+
+unsigned dager_check_stem(const dager_kernels *reference,
+                          const dager_kernels *tested, uint64_t seed) {
+  check_state s = {"stem", reference, tested, seed, 0, ""};
+  random_source r = random_seeded(seed, 7);
+
+  stem_sweep(&s, &r, 0);
+  return s.failures;
+}
+
+unsigned dager_check_stem_max_pool(const dager_kernels *reference,
+                                   const dager_kernels *tested, uint64_t seed) {
+  check_state s = {"stem_max_pool", reference, tested, seed, 0, ""};
+  random_source r = random_seeded(seed, 8);
+
+  stem_sweep(&s, &r, 1);
+  return s.failures;
+}
+
 /* ---- depthwise */
 
 typedef struct depthwise_context {
@@ -907,6 +1074,11 @@ unsigned dager_check_table(const dager_kernels *reference,
       tested->elementwise != NULL,
       tested->softmax != NULL,
       tested->sigmoid != NULL,
+      tested->stem_packed_size != NULL,
+      tested->stem_pack != NULL,
+      tested->stem_preferred != NULL,
+      tested->stem_conv2d != NULL,
+      tested->stem_conv2d_max_pool != NULL,
   };
 
   for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
@@ -927,6 +1099,8 @@ const dager_named_check dager_kernel_checks[] = {
     {"elementwise", dager_check_elementwise},
     {"softmax_sigmoid", dager_check_softmax_sigmoid},
     {"winograd", dager_check_winograd},
+    {"stem", dager_check_stem},
+    {"stem_max_pool", dager_check_stem_max_pool},
 };
 const unsigned dager_kernel_check_count =
     sizeof(dager_kernel_checks) / sizeof(dager_kernel_checks[0]);

@@ -41,6 +41,12 @@ unsigned dager_check_softmax_sigmoid(const dager_kernels *reference,
 unsigned dager_check_winograd(const dager_kernels *reference,
                               const dager_kernels *tested, uint64_t seed);
 
+/* The stem kernels (kernels.h), alone and fused with the max pool. */
+unsigned dager_check_stem(const dager_kernels *reference,
+                          const dager_kernels *tested, uint64_t seed);
+unsigned dager_check_stem_max_pool(const dager_kernels *reference,
+                                   const dager_kernels *tested, uint64_t seed);
+
 /* Every check above, by name, for runners that loop over them. */
 typedef struct dager_named_check {
   const char *name;

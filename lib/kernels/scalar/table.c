@@ -1,5 +1,6 @@
 #include "kernels/kernels.h"
 #include "kernels/scalar/scalar.h"
+#include "kernels/stem.h"
 #include "kernels/winograd.h"
 
 /* Every slot is set here; the dispatch starts each SIMD table from this
@@ -33,4 +34,6 @@ void dager_kernels_fill_scalar(dager_kernels *table) {
   table->elementwise = dager_scalar_elementwise;
   table->softmax = dager_scalar_softmax;
   table->sigmoid = dager_scalar_sigmoid;
+
+  dager_kernels_fill_scalar_stem(table);
 }

@@ -1,0 +1,19 @@
+/* The AVX-512 instance of template/stem.inc; built with only its own
+ * flags, as part of its ISA's static library. */
+#include "kernels/x86/vec_avx512.h"
+
+/* 24 accumulators, two weight vectors and a broadcast: 27 of the 32 registers.
+ */
+#define DAGER_STEM_ACCUMULATORS 24
+
+/* Alone, faster than conv2d on every stem of the networks (bench_kernels,
+ * one thread, us per call, conv2d -> stem): 512x512x3->32 3x3/2 1233 ->
+ * 1096, 416x416x3->16 3x3/1 2389 -> 1591, 112x112x3->32 3x3/2 57.5 ->
+ * 51.9, 150x150x3->32 7x7/2 370 -> 350. */
+static inline int dager_stem_alone_wins(size_t depth, size_t out_c) {
+  (void)depth;
+  (void)out_c;
+  return 1;
+}
+
+#include "kernels/template/stem.inc"
