@@ -1,22 +1,16 @@
 /*
- * The analysis of lib/api/analyze.c, step for step, with a clock read at
- * every boundary between stages, so the benchmark can say where a photo's
- * time goes. The public API has no timing hook; until it has one, this
- * file must follow analyze.c. bench_pipeline checks on every photo that it
- * finds exactly what dager_analyze finds, and says so when it does not.
+ * dager_analyze with a clock read at every boundary between the stages of
+ * the analysis, through the session's internal stage hook (lib/api/api.h),
+ * so the benchmark can say where a photo's time goes while running the
+ * library's own code path.
  */
 #ifndef DAGER_BENCH_STAGED_H
 #define DAGER_BENCH_STAGED_H
 
-#include <stddef.h>
-
 #include "dager.h"
-#include "image/image.h"
 
-/* The stages of one analysis (decoding is timed by the caller). align is
- * the preparation of every attribute network's input (crop, pad and
- * resize, or the aligned warp); attributes is the attribute and descriptor
- * networks themselves. */
+/* The stages of one analysis (decoding is timed by the caller), in the
+ * order of lib/api/api.h's dager_api_stage. */
 typedef enum bench_stage {
   BENCH_STAGE_DETECT = 0,
   BENCH_STAGE_LANDMARKS = 1,
@@ -32,27 +26,13 @@ typedef struct bench_stage_times {
   double cpu[BENCH_STAGE_COUNT];
 } bench_stage_times;
 
-/* What the benchmark compares with dager_analyze's result. */
-typedef struct bench_face_outcome {
-  float x, y, width, height;
-  float landmarks[2 * DAGER_LANDMARK_COUNT];
-  int has_landmarks;
-  float age;
-  int has_age;
-  float descriptor[DAGER_DESCRIPTOR_SIZE];
-  int has_descriptor;
-} bench_face_outcome;
-
 /*
- * Analyses image with the session's engine the way dager_analyze does and
- * adds each stage's milliseconds to times. Writes at most max_faces faces
- * to faces (may be NULL) and their total number to *face_count.
+ * Runs dager_analyze on image with the stage hook installed and adds each
+ * stage's milliseconds to times. *out is dager_analyze's result.
  */
 dager_status bench_staged_analyse(dager_session *session,
                                   const dager_image *image,
-                                  bench_stage_times *times,
-                                  bench_face_outcome *faces, size_t max_faces,
-                                  size_t *face_count);
+                                  bench_stage_times *times, dager_result **out);
 
 /* Monotonic wall clock and process CPU time, in milliseconds. */
 double bench_wall_ms(void);

@@ -35,8 +35,23 @@ static dager_status check_image(const dager_image *image) {
   return DAGER_OK;
 }
 
+static void enter_stage(dager_session *session, dager_api_stage stage) {
+  if (session->stage_hook)
+    session->stage_hook(session->stage_hook_user, stage);
+}
+
+/* The stage a network's run, or the preparation of its input, belongs to. */
+static dager_api_stage stage_of(dager_api_network which, int preparing) {
+  if (which == DAGER_API_DETECTOR)
+    return DAGER_API_STAGE_DETECT;
+  if (which == DAGER_API_LANDMARKS)
+    return DAGER_API_STAGE_LANDMARKS;
+  return preparing ? DAGER_API_STAGE_ALIGN : DAGER_API_STAGE_ATTRIBUTES;
+}
+
 static dager_status run_network(dager_session *session,
                                 dager_api_network which) {
+  enter_stage(session, stage_of(which, 0));
   return dager_network_run(session->engine->networks[which],
                            session->workspaces[which]);
 }
@@ -56,6 +71,7 @@ static dager_status detector_input(dager_session *session,
   dager_image_canvas canvas;
   uint32_t side = pass->width > pass->height ? pass->width : pass->height;
 
+  enter_stage(session, DAGER_API_STAGE_DETECT);
   canvas.source = image;
   canvas.canvas_width = (int)side;
   canvas.canvas_height = (int)side;
@@ -316,6 +332,7 @@ static dager_status crop_input(dager_session *session, dager_api_network which,
   dager_status status;
   int offset_x, offset_y;
 
+  enter_stage(session, stage_of(which, 1));
   /* The padding must be black, not the image around the rectangle, so the
    * rectangle is copied out first. */
   status = dager_image_crop(image, rect->x, rect->y, rect->width, rect->height,
@@ -346,6 +363,7 @@ static dager_status aligned_input(dager_session *session,
   dager_tensor_shape input = dager_network_input_shape(engine->networks[which]);
   dager_face_affine to_crop, to_image;
 
+  enter_stage(session, stage_of(which, 1));
   if (!dager_face_alignment_transform(landmarks, (int)input.w, &to_crop) ||
       !dager_face_affine_invert(&to_crop, &to_image)) {
     return DAGER_ERROR_OUT_OF_RANGE;
@@ -600,12 +618,14 @@ static dager_status analyse(dager_session *session, const dager_image *image,
     }
   }
   dager_mem_free(found);
+  enter_stage(session, DAGER_API_STAGE_DONE);
   *out = result;
   return DAGER_OK;
 
 fail:
   dager_mem_free(found);
   dager_result_destroy(result);
+  enter_stage(session, DAGER_API_STAGE_DONE);
   return status;
 }
 

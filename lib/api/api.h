@@ -85,8 +85,28 @@ struct dager_engine {
   uint32_t male_index;
 };
 
+/*
+ * The stages of one analysis, for bench/pipeline's timing: detect (the
+ * detector's inputs, runs and box decoding), landmarks (their crops and
+ * runs), align (every attribute network's input: crop, pad and resize, or
+ * the aligned warp) and attributes (the attribute and descriptor runs).
+ */
+typedef enum dager_api_stage {
+  DAGER_API_STAGE_DETECT = 0,
+  DAGER_API_STAGE_LANDMARKS = 1,
+  DAGER_API_STAGE_ALIGN = 2,
+  DAGER_API_STAGE_ATTRIBUTES = 3,
+  DAGER_API_STAGE_DONE = 4
+} dager_api_stage;
+
+/* Called as an analysis enters each stage, and with DONE at its end. */
+typedef void (*dager_api_stage_hook)(void *user, dager_api_stage stage);
+
 struct dager_session {
   const dager_engine *engine;
+  /* Internal timing hook for the benchmark; NULL in normal use. */
+  dager_api_stage_hook stage_hook;
+  void *stage_hook_user;
   dager_thread_pool *pool;
   dager_network_workspace *workspaces[DAGER_API_NETWORK_COUNT];
   /* Arena and scratch shared by every workspace (see session.c). */
