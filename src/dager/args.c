@@ -55,9 +55,10 @@ static int parse_real(const char *text, double low, double high, double *out) {
 
 /* Options that take a value, so "--name value" can be told from a flag. */
 static const char *const value_options[] = {
-    "--annotate",     "--crops",    "--crop-size",  "--format",
-    "--jpeg-quality", "--detector", "--min-score",  "--max-faces",
-    "--threads",      "--models",   "--max-pixels", "--dump-ppm",
+    "--annotate",     "--crops",         "--crop-size",  "--format",
+    "--jpeg-quality", "--detector",      "--min-score",  "--max-faces",
+    "--threads",      "--models",        "--max-pixels", "--dump-ppm",
+    "--tiling",       "--min-face-size",
 };
 
 static int takes_value(const char *name) {
@@ -116,6 +117,20 @@ static int apply_value(cli_arguments *arguments, const char *name,
           "--max-faces needs a whole number from 1 to 100000, not '%s'", value);
     }
     arguments->has_max_faces = 1;
+  } else if (strcmp(name, "--tiling") == 0) {
+    if (strcmp(value, "auto") != 0 && strcmp(value, "off") != 0) {
+      return usage_error(error, error_size,
+                         "--tiling must be auto or off, not '%s'", value);
+    }
+    arguments->tiling = value;
+  } else if (strcmp(name, "--min-face-size") == 0) {
+    if (parse_integer(value, 0, 100000, &arguments->min_face_size) != 0) {
+      return usage_error(error, error_size,
+                         "--min-face-size needs a whole number from 0 to "
+                         "100000, not '%s'",
+                         value);
+    }
+    arguments->has_min_face_size = 1;
   } else if (strcmp(name, "--threads") == 0) {
     if (parse_integer(value, 1, 256, &arguments->threads) != 0) {
       return usage_error(
@@ -308,6 +323,10 @@ void cli_print_usage(const char *program, FILE *stream) {
           "  --detector ssd|tiny face detector (ssd: accurate; tiny: fast)\n"
           "  --min-score X       detection threshold, 0..1 (0.5)\n"
           "  --max-faces N       most faces per image (1000)\n"
+          "  --tiling auto|off   extra detector passes over tiles when the\n"
+          "                      first pass finds small faces (auto)\n"
+          "  --min-face-size N   also search tiles for faces down to N\n"
+          "                      pixels wide (0: only what --tiling does)\n"
           "  --threads N         worker threads, 1..256 (1)\n"
           "  --models DIR        folder with the converted model files\n"
           "  --max-pixels N      largest image accepted, in pixels "

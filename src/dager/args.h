@@ -36,6 +36,7 @@ typedef struct cli_arguments {
 
   /* NULL when not given, so the library's defaults apply. */
   const char *detector;
+  const char *tiling;
   const char *models_dir;
   const char *annotate_dir;
   const char *crops_dir;
@@ -45,6 +46,8 @@ typedef struct cli_arguments {
   double min_score;
   int has_max_faces;
   long long max_faces;
+  int has_min_face_size;
+  long long min_face_size;
   int has_threads;
   long long threads;
   /* 0 means the library's default. */

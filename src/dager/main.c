@@ -85,6 +85,13 @@ static int open_session(const cli_arguments *arguments,
     status =
         dager_options_set_double(options, "min_score", arguments->min_score);
   }
+  if (status == DAGER_OK) {
+    status = set_string(options, "tiling", arguments->tiling);
+  }
+  if (status == DAGER_OK && arguments->has_min_face_size) {
+    status = dager_options_set_int(options, "min_face_size",
+                                   arguments->min_face_size);
+  }
   if (status == DAGER_OK && arguments->has_max_faces) {
     status = dager_options_set_int(options, "max_faces", arguments->max_faces);
   }

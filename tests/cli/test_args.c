@@ -74,6 +74,9 @@ static void every_option_is_read(void **state) {
                          "--min-score",
                          "0.25",
                          "--max-faces=7",
+                         "--tiling",
+                         "off",
+                         "--min-face-size=40",
                          "--threads",
                          "4",
                          "--models",
@@ -103,6 +106,9 @@ static void every_option_is_read(void **state) {
   assert_true(arguments.min_score == 0.25);
   assert_true(arguments.has_max_faces);
   assert_int_equal(arguments.max_faces, 7);
+  assert_string_equal(arguments.tiling, "off");
+  assert_true(arguments.has_min_face_size);
+  assert_int_equal(arguments.min_face_size, 40);
   assert_int_equal(arguments.threads, 4);
   assert_string_equal(arguments.models_dir, "m");
   assert_int_equal(arguments.max_pixels, 1000000);
@@ -144,6 +150,8 @@ static void bad_words_are_usage_errors(void **state) {
       {{"--min-score", "nan", "a.jpg", NULL}, "--min-score"},
       {{"--max-faces", "0", "a.jpg", NULL}, "--max-faces"},
       {{"--max-faces", "100001", "a.jpg", NULL}, "--max-faces"},
+      {{"--tiling", "on", "a.jpg", NULL}, "--tiling"},
+      {{"--min-face-size", "-1", "a.jpg", NULL}, "--min-face-size"},
       {{"--threads", "257", "a.jpg", NULL}, "--threads"},
       {{"--threads", "+3", "a.jpg", NULL}, "--threads"},
       {{"--max-pixels", "-5", "a.jpg", NULL}, "--max-pixels"},
@@ -183,12 +191,13 @@ static void usage_mentions_every_option(void **state) {
   text[read] = '\0';
   fclose(sink);
   const char *options[] = {
-      "--pretty",   "--landmarks",  "--descriptor",  "--annotate",
-      "--crops",    "--crop-size",  "--format",      "--jpeg-quality",
-      "--detector", "--min-score",  "--max-faces",   "--threads",
-      "--models",   "--max-pixels", "--recursive",   "--decode-only",
-      "--dump-ppm", "--progress",   "--no-progress", "--verbose",
-      "--help",     "--version",    "Exit status"};
+      "--pretty",      "--landmarks",     "--descriptor", "--annotate",
+      "--crops",       "--crop-size",     "--format",     "--jpeg-quality",
+      "--detector",    "--min-score",     "--max-faces",  "--threads",
+      "--tiling",      "--min-face-size", "--models",     "--max-pixels",
+      "--recursive",   "--decode-only",   "--dump-ppm",   "--progress",
+      "--no-progress", "--verbose",       "--help",       "--version",
+      "Exit status"};
   for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
     if (!strstr(text, options[i])) {
       print_error("usage lacks %s\n", options[i]);

@@ -88,7 +88,9 @@ class Usage(Folder):
     def test_usage_errors_exit_2_with_nothing_on_stdout(self):
         cases = [[], ["--bogus", "a.png"], ["--min-score", "2", "a.png"],
                  ["--threads"], ["--detector", "x", "a.png"], ["-", "-"],
-                 ["--max-faces=0", "a.png"]]
+                 ["--max-faces=0", "a.png"],
+                 ["--tiling", "sometimes", "a.png"],
+                 ["--min-face-size", "x", "a.png"]]
         for arguments in cases:
             with self.subTest(arguments=arguments):
                 result = run(arguments)
@@ -342,6 +344,12 @@ class Analysis(Folder):
         self.assertEqual(piped["faces"], default["faces"])
         pretty = run(["--pretty", photo]).stdout.decode()
         self.assertRegex(pretty, r"face\s+x\s+y\s+width")
+        # A photo of large faces is not refined: tiling off changes nothing,
+        # and tiles down to 40-pixel faces find the same people again.
+        untiled = json_lines(run(["--tiling", "off", photo]).stdout)[0]
+        self.assertEqual(untiled["faces"], default["faces"])
+        searched = json_lines(run(["--min-face-size", "40", photo]).stdout)[0]
+        self.assertGreaterEqual(len(searched["faces"]), len(default["faces"]))
 
         # JPEG output: the annotated picture and the crops decode again.
         folder = self.path("jpeg")
