@@ -117,24 +117,22 @@ int dager_face_alignment_transform(const float *landmarks, int size,
 /* Adds the bilinear sample at (x, y) to sum, pixel centres at integer + 0.5;
  * neighbours outside the image count as black. */
 static void add_bilinear(const uint8_t *pixels, uint32_t width, uint32_t height,
-                         size_t stride, float x, float y, float sum[3]) {
-  float fx = x - 0.5f, fy = y - 0.5f;
-  float x0, y0, wx, wy;
+                         size_t stride, double x, double y, float sum[3]) {
+  double fx = x - 0.5, fy = y - 0.5;
+  float wx, wy;
   long left, top;
 
   /* Also false for NaN, and keeps the conversions below in range. */
-  if (!(fx >= -1.0f && fy >= -1.0f && fx < (float)width &&
-        fy < (float)height)) {
+  if (!(fx >= -1.0 && fy >= -1.0 && fx < (double)width &&
+        fy < (double)height)) {
     return;
   }
-  /* floor by truncation of a positive number: floorf is a library call on
+  /* floor by truncation of a positive number: floor is a library call on
    * baseline x86-64, and this runs for every tap. */
-  left = (long)(fx + 1.0f) - 1;
-  top = (long)(fy + 1.0f) - 1;
-  x0 = (float)left;
-  y0 = (float)top;
-  wx = fx - x0;
-  wy = fy - y0;
+  left = (long)(fx + 1.0) - 1;
+  top = (long)(fy + 1.0) - 1;
+  wx = (float)(fx - (double)left);
+  wy = (float)(fy - (double)top);
   if (left >= 0 && top >= 0 && left + 1 < (long)width &&
       top + 1 < (long)height) {
     const uint8_t *p = pixels + (size_t)top * stride + (size_t)left * 3;
@@ -180,8 +178,8 @@ int dager_face_warp_taps(const dager_face_affine *crop_to_image) {
  * point, along the crop's x and y axes. */
 typedef struct warp_taps {
   int count;
-  float along_u[DAGER_FACE_WARP_MAX_TAPS][2];
-  float along_v[DAGER_FACE_WARP_MAX_TAPS][2];
+  double along_u[DAGER_FACE_WARP_MAX_TAPS][2];
+  double along_v[DAGER_FACE_WARP_MAX_TAPS][2];
 } warp_taps;
 
 static void plan_taps(const dager_face_affine *crop_to_image, warp_taps *taps) {
@@ -191,10 +189,10 @@ static void plan_taps(const dager_face_affine *crop_to_image, warp_taps *taps) {
   for (int i = 0; i < taps->count; i++) {
     double offset = (i + 0.5) / taps->count;
 
-    taps->along_u[i][0] = (float)(m[0] * offset);
-    taps->along_u[i][1] = (float)(m[3] * offset);
-    taps->along_v[i][0] = (float)(m[1] * offset);
-    taps->along_v[i][1] = (float)(m[4] * offset);
+    taps->along_u[i][0] = m[0] * offset;
+    taps->along_u[i][1] = m[3] * offset;
+    taps->along_v[i][0] = m[1] * offset;
+    taps->along_v[i][1] = m[4] * offset;
   }
 }
 
@@ -207,14 +205,16 @@ static void sample_pixel(const uint8_t *pixels, uint32_t width, uint32_t height,
                          size_t stride, const dager_face_affine *crop_to_image,
                          const warp_taps *taps, int u, int v, float rgb[3]) {
   const double *m = crop_to_image->m;
-  float corner_x = (float)(m[0] * u + m[1] * v + m[2]);
-  float corner_y = (float)(m[3] * u + m[4] * v + m[5]);
+  /* Positions in double: a float could not hold every transform's
+   * points (converting an out-of-range double to float is undefined). */
+  double corner_x = m[0] * u + m[1] * v + m[2];
+  double corner_y = m[3] * u + m[4] * v + m[5];
   float sum[3] = {0.0f, 0.0f, 0.0f};
   float weight = 1.0f / (float)(taps->count * taps->count);
 
   for (int j = 0; j < taps->count; j++) {
-    float row_x = corner_x + taps->along_v[j][0];
-    float row_y = corner_y + taps->along_v[j][1];
+    double row_x = corner_x + taps->along_v[j][0];
+    double row_y = corner_y + taps->along_v[j][1];
 
     for (int i = 0; i < taps->count; i++) {
       add_bilinear(pixels, width, height, stride, row_x + taps->along_u[i][0],
