@@ -114,54 +114,133 @@ int dager_face_alignment_transform(const float *landmarks, int size,
                                    DAGER_FACE_ALIGN_POINTS, image_to_crop);
 }
 
-/* Bilinear sample of one pixel at (x, y), pixel centres at integer + 0.5;
+/* Adds the bilinear sample at (x, y) to sum, pixel centres at integer + 0.5;
  * neighbours outside the image count as black. */
-static void sample(const uint8_t *pixels, uint32_t width, uint32_t height,
-                   size_t stride, double x, double y, float rgb[3]) {
+static void add_bilinear(const uint8_t *pixels, uint32_t width, uint32_t height,
+                         size_t stride, double x, double y, float sum[3]) {
   double fx = x - 0.5, fy = y - 0.5;
-  double x0 = floor(fx), y0 = floor(fy);
-  double wx = fx - x0, wy = fy - y0;
-  double weights[4] = {(1 - wx) * (1 - wy), wx * (1 - wy), (1 - wx) * wy,
-                       wx * wy};
-  double sum[3] = {0.0, 0.0, 0.0};
+  float wx, wy;
+  long left, top;
 
-  rgb[0] = rgb[1] = rgb[2] = 0.0f;
-  if (!(x0 >= -1.0 && y0 >= -1.0 && x0 < (double)width &&
-        y0 < (double)height)) {
+  /* Also false for NaN, and keeps the conversions below in range. */
+  if (!(fx >= -1.0 && fy >= -1.0 && fx < (double)width &&
+        fy < (double)height)) {
+    return;
+  }
+  /* floor by truncation of a positive number: floor is a library call on
+   * baseline x86-64, and this runs for every tap. */
+  left = (long)(fx + 1.0) - 1;
+  top = (long)(fy + 1.0) - 1;
+  wx = (float)(fx - (double)left);
+  wy = (float)(fy - (double)top);
+  if (left >= 0 && top >= 0 && left + 1 < (long)width &&
+      top + 1 < (long)height) {
+    const uint8_t *p = pixels + (size_t)top * stride + (size_t)left * 3;
+    const uint8_t *q = p + stride;
+
+    for (int c = 0; c < 3; c++) {
+      float upper = p[c] + wx * (float)(p[c + 3] - p[c]);
+      float lower = q[c] + wx * (float)(q[c + 3] - q[c]);
+
+      sum[c] += upper + wy * (lower - upper);
+    }
     return;
   }
   for (int k = 0; k < 4; k++) {
-    long px = (long)x0 + (k & 1);
-    long py = (long)y0 + (k >> 1);
+    long px = left + (k & 1), py = top + (k >> 1);
+    float weight = ((k & 1) ? wx : 1.0f - wx) * ((k >> 1) ? wy : 1.0f - wy);
     const uint8_t *p;
 
     if (px < 0 || py < 0 || px >= (long)width || py >= (long)height)
       continue;
     p = pixels + (size_t)py * stride + (size_t)px * 3;
-    sum[0] += weights[k] * p[0];
-    sum[1] += weights[k] * p[1];
-    sum[2] += weights[k] * p[2];
+    sum[0] += weight * p[0];
+    sum[1] += weight * p[1];
+    sum[2] += weight * p[2];
   }
-  rgb[0] = (float)sum[0];
-  rgb[1] = (float)sum[1];
-  rgb[2] = (float)sum[2];
+}
+
+int dager_face_warp_taps(const dager_face_affine *crop_to_image) {
+  const double *m = crop_to_image->m;
+  /* Image pixels per crop pixel along the crop's longer axis. */
+  double step = fmax(hypot(m[0], m[3]), hypot(m[1], m[4]));
+
+  /* The slack keeps a pure rotation, whose step is 1 up to rounding, at
+   * one tap. */
+  if (!(step > 1.0 + 1e-6))
+    return 1;
+  if (step >= DAGER_FACE_WARP_MAX_TAPS)
+    return DAGER_FACE_WARP_MAX_TAPS;
+  return (int)ceil(step - 1e-6);
+}
+
+/* Where the taps of crop pixel (0, 0) fall relative to its corner's image
+ * point, along the crop's x and y axes. */
+typedef struct warp_taps {
+  int count;
+  double along_u[DAGER_FACE_WARP_MAX_TAPS][2];
+  double along_v[DAGER_FACE_WARP_MAX_TAPS][2];
+} warp_taps;
+
+static void plan_taps(const dager_face_affine *crop_to_image, warp_taps *taps) {
+  const double *m = crop_to_image->m;
+
+  taps->count = dager_face_warp_taps(crop_to_image);
+  for (int i = 0; i < taps->count; i++) {
+    double offset = (i + 0.5) / taps->count;
+
+    taps->along_u[i][0] = m[0] * offset;
+    taps->along_u[i][1] = m[3] * offset;
+    taps->along_v[i][0] = m[1] * offset;
+    taps->along_v[i][1] = m[4] * offset;
+  }
+}
+
+/* One crop pixel: the mean of count x count bilinear samples spread evenly
+ * over the crop pixel's square, i.e. a box filter the size of the crop
+ * pixel. A single bilinear sample per pixel would skip source pixels
+ * when the crop is smaller than the face, and which ones it skips changes
+ * with the face's angle (aliasing). */
+static void sample_pixel(const uint8_t *pixels, uint32_t width, uint32_t height,
+                         size_t stride, const dager_face_affine *crop_to_image,
+                         const warp_taps *taps, int u, int v, float rgb[3]) {
+  const double *m = crop_to_image->m;
+  /* Positions in double: a float could not hold every transform's
+   * points (converting an out-of-range double to float is undefined). */
+  double corner_x = m[0] * u + m[1] * v + m[2];
+  double corner_y = m[3] * u + m[4] * v + m[5];
+  float sum[3] = {0.0f, 0.0f, 0.0f};
+  float weight = 1.0f / (float)(taps->count * taps->count);
+
+  for (int j = 0; j < taps->count; j++) {
+    double row_x = corner_x + taps->along_v[j][0];
+    double row_y = corner_y + taps->along_v[j][1];
+
+    for (int i = 0; i < taps->count; i++) {
+      add_bilinear(pixels, width, height, stride, row_x + taps->along_u[i][0],
+                   row_y + taps->along_u[i][1], sum);
+    }
+  }
+  rgb[0] = sum[0] * weight;
+  rgb[1] = sum[1] * weight;
+  rgb[2] = sum[2] * weight;
 }
 
 void dager_face_warp_rgb8(const uint8_t *pixels, uint32_t width,
                           uint32_t height, size_t stride,
                           const dager_face_affine *crop_to_image, int size,
                           uint8_t *out, size_t out_stride) {
-  const double *m = crop_to_image->m;
+  warp_taps taps;
 
+  plan_taps(crop_to_image, &taps);
   for (int v = 0; v < size; v++) {
     uint8_t *row = out + (size_t)v * out_stride;
 
     for (int u = 0; u < size; u++) {
-      double cx = u + 0.5, cy = v + 0.5;
       float rgb[3];
 
-      sample(pixels, width, height, stride, m[0] * cx + m[1] * cy + m[2],
-             m[3] * cx + m[4] * cy + m[5], rgb);
+      sample_pixel(pixels, width, height, stride, crop_to_image, &taps, u, v,
+                   rgb);
       for (int c = 0; c < 3; c++) {
         float value = rgb[c] + 0.5f;
         row[u * 3 + c] = (uint8_t)(value > 255.0f ? 255.0f : value);
@@ -175,16 +254,16 @@ void dager_face_warp_normalised(const uint8_t *pixels, uint32_t width,
                                 const dager_face_affine *crop_to_image,
                                 int size, const float mean[3],
                                 const float divisor[3], float *out) {
-  const double *m = crop_to_image->m;
+  warp_taps taps;
 
+  plan_taps(crop_to_image, &taps);
   for (int v = 0; v < size; v++) {
     for (int u = 0; u < size; u++) {
-      double cx = u + 0.5, cy = v + 0.5;
       float rgb[3];
       float *target = out + ((size_t)v * size + u) * 3;
 
-      sample(pixels, width, height, stride, m[0] * cx + m[1] * cy + m[2],
-             m[3] * cx + m[4] * cy + m[5], rgb);
+      sample_pixel(pixels, width, height, stride, crop_to_image, &taps, u, v,
+                   rgb);
       for (int c = 0; c < 3; c++)
         target[c] = (rgb[c] - mean[c]) / divisor[c];
     }

@@ -1,7 +1,7 @@
 /*
  * Face alignment: a similarity transform (rotation, uniform scale,
  * translation) fitted by least squares from five landmarks to a canonical
- * template, then a bilinear warp.
+ * template, then a warp that averages bilinear taps over each crop pixel.
  */
 #ifndef DAGER_FACE_ALIGN_H
 #define DAGER_FACE_ALIGN_H
@@ -12,6 +12,15 @@
 #include "dager.h"
 
 #define DAGER_FACE_ALIGN_POINTS 5
+
+/*
+ * Most bilinear taps per crop pixel along each axis. With two, the aligned
+ * crop of a demo-photo face turned by 20 degrees differs from the upright
+ * face's by 0.17 grey levels on average when both use the same transform
+ * (0.32 with one tap, 0.12 with three); each further tap costs as much as
+ * the first two together.
+ */
+#define DAGER_FACE_WARP_MAX_TAPS 2
 
 /*
  * Maps a point: x' = m[0] x + m[1] y + m[2], y' = m[3] x + m[4] y + m[5].
@@ -58,9 +67,21 @@ int dager_face_alignment_transform(const float *landmarks, int size,
                                    dager_face_affine *image_to_crop);
 
 /*
- * Bilinear warp of an RGB8 image into a size x size RGB8 crop: each crop
- * pixel centre is mapped by crop_to_image and sampled; samples outside the
- * image are black.
+ * Taps per axis that the warps below take for each crop pixel: one when a
+ * crop pixel covers at most one image pixel, otherwise as many as image
+ * pixels it spans (rounded up), at most DAGER_FACE_WARP_MAX_TAPS.
+ */
+int dager_face_warp_taps(const dager_face_affine *crop_to_image);
+
+/*
+ * Warp of an RGB8 image into a size x size RGB8 crop. Each crop pixel is
+ * the mean of taps x taps bilinear samples (dager_face_warp_taps) at the
+ * centres of an even grid over the pixel's square, mapped by
+ * crop_to_image, so that a crop smaller than the face averages the image
+ * pixels under each crop pixel instead of picking some of them (which
+ * aliases, differently at every angle of the face). Samples outside the
+ * image are black. With at most one image pixel per crop pixel this is a
+ * plain bilinear warp.
  */
 void dager_face_warp_rgb8(const uint8_t *pixels, uint32_t width,
                           uint32_t height, size_t stride,

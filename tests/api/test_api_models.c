@@ -18,8 +18,20 @@
 
 #include <cmocka.h>
 
+#include "api/api.h"
 #include "dager.h"
 #include "face/align.h"
+#include "face/crop.h"
+#include "image/image.h"
+
+/* End-to-end bounds of the rotation test (sample3's first face turned by
+ * 20 degrees). Measured: crops 3.99 grey levels apart, ages 1.03 years,
+ * female probabilities 0.0012, emotions 0.155; the margins are for
+ * another instruction set's summation order, not for a regression. */
+#define END_TO_END_CROP_GAP 5.0
+#define END_TO_END_AGE_GAP 1.5
+#define END_TO_END_GENDER_GAP 0.01
+#define END_TO_END_EMOTION_GAP 0.2
 
 static char samples[1024];
 static int available;
@@ -142,35 +154,172 @@ static void samples_give_plausible_faces(void **state) {
   dager_engine_destroy(engine);
 }
 
-/* A side x side image of source around (centre_x, centre_y), turned by
- * degrees (counter-clockwise as seen). */
+/* Lanczos-3 weight of an image pixel at distance x (pixels) from a sample
+ * point. */
+static double lanczos3(double x) {
+  const double pi = 3.14159265358979323846;
+
+  x = fabs(x);
+  if (x < 1e-9)
+    return 1.0;
+  if (x >= 3.0)
+    return 0.0;
+  return 3.0 * sin(pi * x) * sin(pi * x / 3.0) / (pi * pi * x * x);
+}
+
+/* A side x side image of source around the pixel corner (centre_x,
+ * centre_y), turned by degrees (counter-clockwise as seen); outside the
+ * photo is black.
+ *
+ * The turn is a windowed-sinc (Lanczos-3) interpolation, not the bilinear
+ * one the library's warp would give: bilinear interpolation blurs each
+ * pixel by an amount that depends on where it falls between the photo's
+ * pixels, so a bilinear turn changes the face's fine detail by itself and
+ * the test would measure the test's resampler. A windowed sinc keeps the
+ * photo's detail up to near its finest frequency, so the turned photo is
+ * close to what a camera would have recorded of the turned face. At 0
+ * degrees and an integer centre every sample falls on a photo pixel, where
+ * the kernel is 1 and 0 at the other pixels: the upright image is an exact
+ * copy. Measured with the library's own transform taken over from the
+ * upright face, over the demo photos' faces turned by +-20 degrees
+ * (aligned warp without averaging), a bilinear turn left the ages 0.32
+ * years apart on average (at most 1.33) and this one 0.13 (at most 0.51). */
 static dager_image *turned_square(const dager_image *source, double centre_x,
                                   double centre_y, int side, double degrees) {
   double angle = degrees * 3.14159265358979323846 / 180.0;
   double c = cos(angle), s = sin(angle), half = side / 2.0;
-  dager_face_affine to_image;
+  const uint8_t *photo = dager_image_pixels(source);
+  int width = dager_image_width(source), height = dager_image_height(source);
   uint8_t *pixels = malloc((size_t)side * side * 3);
   dager_image *image = NULL;
 
   assert_non_null(pixels);
-  /* Crop pixel (u, v) shows the image at the centre plus the offset from
-   * the crop centre turned by -angle. */
-  to_image.m[0] = c;
-  to_image.m[1] = s;
-  to_image.m[2] = centre_x - c * half - s * half;
-  to_image.m[3] = -s;
-  to_image.m[4] = c;
-  to_image.m[5] = centre_y + s * half - c * half;
-  dager_face_warp_rgb8(dager_image_pixels(source),
-                       (uint32_t)dager_image_width(source),
-                       (uint32_t)dager_image_height(source),
-                       (size_t)dager_image_width(source) * 3, &to_image, side,
-                       pixels, (size_t)side * 3);
+  for (int v = 0; v < side; v++) {
+    for (int u = 0; u < side; u++) {
+      /* The photo point shown by this pixel's centre: the offset from the
+       * square's centre turned by -angle; then in pixel-index units. */
+      double dx = u + 0.5 - half, dy = v + 0.5 - half;
+      double x = centre_x + c * dx + s * dy - 0.5;
+      double y = centre_y - s * dx + c * dy - 0.5;
+      int left = (int)floor(x), top = (int)floor(y);
+      double wx[6], wy[6], sum[3] = {0.0, 0.0, 0.0}, norm_x = 0.0, norm_y = 0.0;
+
+      for (int k = 0; k < 6; k++) {
+        wx[k] = lanczos3(x - (left - 2 + k));
+        wy[k] = lanczos3(y - (top - 2 + k));
+        norm_x += wx[k];
+        norm_y += wy[k];
+      }
+      for (int j = 0; j < 6; j++) {
+        int py = top - 2 + j;
+
+        if (py < 0 || py >= height)
+          continue;
+        for (int i = 0; i < 6; i++) {
+          int px = left - 2 + i;
+          const uint8_t *p = photo + ((size_t)py * width + px) * 3;
+
+          if (px < 0 || px >= width)
+            continue;
+          for (int k = 0; k < 3; k++)
+            sum[k] += wx[i] * wy[j] * p[k];
+        }
+      }
+      for (int k = 0; k < 3; k++) {
+        double value = sum[k] / (norm_x * norm_y) + 0.5;
+
+        pixels[((size_t)v * side + u) * 3 + k] =
+            (uint8_t)(value < 0.0     ? 0.0
+                      : value > 255.0 ? 255.0
+                                      : value);
+      }
+    }
+  }
   assert_int_equal(dager_image_from_pixels(pixels, side, side, (size_t)side * 3,
                                            DAGER_PIXEL_RGB8, &image),
                    DAGER_OK);
   free(pixels);
   return image;
+}
+
+typedef struct attributes {
+  double age;
+  double female; /* probability */
+  float emotions[DAGER_EMOTION_COUNT];
+} attributes;
+
+/* Age, gender and emotion of the face that image_to_crop (to a 112 x 112
+ * crop) frames, run as the "aligned" attribute crop runs them but with a
+ * transform of the test's choice. */
+static attributes attributes_through(dager_session *session,
+                                     const dager_image *image,
+                                     const dager_face_affine *image_to_crop) {
+  const dager_engine *engine = session->engine;
+  const dager_api_network which[2] = {DAGER_API_AGE_GENDER,
+                                      DAGER_API_EXPRESSION};
+  attributes found;
+  float probability;
+
+  for (int k = 0; k < 2; k++) {
+    dager_network_workspace *workspace = session->workspaces[which[k]];
+    const dager_model *model = engine->models[which[k]];
+    dager_tensor_shape input =
+        dager_network_input_shape(engine->networks[which[k]]);
+    dager_face_affine crop_to_image;
+
+    assert_int_equal(input.w, 112);
+    assert_true(dager_face_affine_invert(image_to_crop, &crop_to_image));
+    dager_face_warp_normalised(
+        image->pixels, (uint32_t)image->width, (uint32_t)image->height,
+        (size_t)image->width * 3, &crop_to_image, 112, model->mean,
+        model->divisor, dager_network_input(workspace));
+    assert_int_equal(dager_network_run(engine->networks[which[k]], workspace),
+                     DAGER_OK);
+  }
+  found.age = dager_network_output(session->workspaces[DAGER_API_AGE_GENDER],
+                                   (uint32_t)engine->age_output)[0];
+  found.female =
+      dager_face_gender(
+          dager_network_output(session->workspaces[DAGER_API_AGE_GENDER],
+                               (uint32_t)engine->gender_output),
+          engine->male_index, &probability) == DAGER_GENDER_FEMALE
+          ? (double)probability
+          : 1.0 - (double)probability;
+  dager_face_emotions_reorder(
+      dager_network_output(session->workspaces[DAGER_API_EXPRESSION],
+                           (uint32_t)engine->expressions_output),
+      engine->emotion_map, found.emotions);
+  return found;
+}
+
+static double worst_emotion_gap(const float *a, const float *b) {
+  double worst = 0.0;
+
+  for (int e = 0; e < DAGER_EMOTION_COUNT; e++)
+    worst = fmax(worst, fabs((double)a[e] - (double)b[e]));
+  return worst;
+}
+
+/* Mean absolute difference of two RGB8 crops of the same size. */
+static double crop_gap(const dager_image *image_a,
+                       const dager_face_affine *to_crop_a,
+                       const dager_image *image_b,
+                       const dager_face_affine *to_crop_b) {
+  static uint8_t crop_a[112 * 112 * 3], crop_b[112 * 112 * 3];
+  dager_face_affine from_a, from_b;
+  double gap = 0.0;
+
+  assert_true(dager_face_affine_invert(to_crop_a, &from_a));
+  assert_true(dager_face_affine_invert(to_crop_b, &from_b));
+  dager_face_warp_rgb8(image_a->pixels, (uint32_t)image_a->width,
+                       (uint32_t)image_a->height, (size_t)image_a->width * 3,
+                       &from_a, 112, crop_a, 336);
+  dager_face_warp_rgb8(image_b->pixels, (uint32_t)image_b->width,
+                       (uint32_t)image_b->height, (size_t)image_b->width * 3,
+                       &from_b, 112, crop_b, 336);
+  for (size_t i = 0; i < sizeof crop_a; i++)
+    gap += abs((int)crop_a[i] - (int)crop_b[i]);
+  return gap / (double)sizeof crop_a;
 }
 
 static void turned_face_aligns_the_same(void **state) {
@@ -180,9 +329,10 @@ static void turned_face_aligns_the_same(void **state) {
   dager_image *photo, *upright, *turned;
   dager_result *found = NULL, *a = NULL, *b = NULL;
   static uint8_t crop_a[112 * 112 * 3], crop_b[112 * 112 * 3];
-  double difference = 0.0, worst_emotion = 0.0;
+  double difference = 0.0;
   float descriptor_a[DAGER_DESCRIPTOR_SIZE],
       descriptor_b[DAGER_DESCRIPTOR_SIZE];
+  const double degrees = 20.0;
 
   need_models();
   engine = engine_with("attribute_crop", "aligned");
@@ -190,12 +340,14 @@ static void turned_face_aligns_the_same(void **state) {
   photo = load_sample(3);
   assert_int_equal(dager_detect(session, photo, &found), DAGER_OK);
   dager_face first = face_at(found, 0);
-  double centre_x = (double)first.x + (double)first.width / 2.0;
-  double centre_y = (double)first.y + (double)first.height / 2.0;
-  int side = (int)(2.5f * fmaxf(first.width, first.height));
+  /* An integer centre and an even side: the upright square is a copy. */
+  double centre_x = floor((double)first.x + (double)first.width / 2.0 + 0.5);
+  double centre_y = floor((double)first.y + (double)first.height / 2.0 + 0.5);
+  int side = 2 * (int)(1.25f * fmaxf(first.width, first.height));
+  double half = side / 2.0;
 
   upright = turned_square(photo, centre_x, centre_y, side, 0.0);
-  turned = turned_square(photo, centre_x, centre_y, side, 20.0);
+  turned = turned_square(photo, centre_x, centre_y, side, degrees);
   assert_int_equal(dager_analyze(session, upright, &a), DAGER_OK);
   assert_int_equal(dager_analyze(session, turned, &b), DAGER_OK);
   assert_int_equal(dager_result_face_count(a), 1);
@@ -210,28 +362,91 @@ static void turned_face_aligns_the_same(void **state) {
   difference /= (double)sizeof crop_a;
 
   dager_face fa = face_at(a, 0), fb = face_at(b, 0);
-  for (int e = 0; e < DAGER_EMOTION_COUNT; e++) {
-    worst_emotion = fmax(worst_emotion,
-                         fabs((double)fa.emotions[e] - (double)fb.emotions[e]));
-  }
+  double female_a = fa.gender == DAGER_GENDER_FEMALE
+                        ? (double)fa.gender_probability
+                        : 1.0 - (double)fa.gender_probability;
+  double female_b = fb.gender == DAGER_GENDER_FEMALE
+                        ? (double)fb.gender_probability
+                        : 1.0 - (double)fb.gender_probability;
+  double worst_emotion = worst_emotion_gap(fa.emotions, fb.emotions);
   assert_int_equal(dager_result_descriptor(a, 0, descriptor_a), DAGER_OK);
   assert_int_equal(dager_result_descriptor(b, 0, descriptor_b), DAGER_OK);
+
+  /* The same with the upright face's alignment carried over to the turned
+   * image through the known turn, so that only the warp's resampling
+   * differs, not the landmarks the alignment is fitted to. */
+  double angle = degrees * 3.14159265358979323846 / 180.0;
+  double c = cos(angle), s = sin(angle);
+  dager_face_affine turned_to_upright = {
+      {c, s, half - c * half - s * half, -s, c, half + s * half - c * half}};
+  dager_face_affine upright_to_crop, turned_to_crop, landmark_turned_to_crop;
+  assert_true(dager_face_alignment_transform(&fa.landmarks[0][0], 112,
+                                             &upright_to_crop));
+  assert_true(dager_face_alignment_transform(&fb.landmarks[0][0], 112,
+                                             &landmark_turned_to_crop));
+  const double *p = upright_to_crop.m, *q = turned_to_upright.m;
+  for (int row = 0; row < 2; row++) {
+    const double *r = p + 3 * row;
+    turned_to_crop.m[3 * row] = r[0] * q[0] + r[1] * q[3];
+    turned_to_crop.m[3 * row + 1] = r[0] * q[1] + r[1] * q[4];
+    turned_to_crop.m[3 * row + 2] = r[0] * q[2] + r[1] * q[5] + r[2];
+  }
+  attributes carried_a = attributes_through(session, upright, &upright_to_crop);
+  attributes carried_b = attributes_through(session, turned, &turned_to_crop);
+  double carried_difference =
+      crop_gap(upright, &upright_to_crop, turned, &turned_to_crop);
+  double carried_emotion =
+      worst_emotion_gap(carried_a.emotions, carried_b.emotions);
+  /* How far the turned face's own alignment puts the crop: the mean
+   * distance (crop pixels) between where the two transforms send the
+   * same point of the face, over the crop. */
+  dager_face_affine crop_to_turned;
+  double shift = 0.0;
+  assert_true(dager_face_affine_invert(&turned_to_crop, &crop_to_turned));
+  for (int v = 0; v < 112; v += 4) {
+    for (int u = 0; u < 112; u += 4) {
+      const double *t = crop_to_turned.m, *l = landmark_turned_to_crop.m;
+      double x = t[0] * (u + 0.5) + t[1] * (v + 0.5) + t[2];
+      double y = t[3] * (u + 0.5) + t[4] * (v + 0.5) + t[5];
+      shift += hypot(l[0] * x + l[1] * y + l[2] - (u + 0.5),
+                     l[3] * x + l[4] * y + l[5] - (v + 0.5));
+    }
+  }
+  shift /= 28.0 * 28.0;
+
   print_message(
-      "turned by 20 degrees: aligned crops differ by %.2f levels "
-      "on average; age %.2f vs %.2f, %s %.3f vs %s %.3f, emotions "
-      "within %.3f, %s vs %s, descriptor cosine %.4f\n",
-      difference, (double)fa.age, (double)fb.age, dager_gender_name(fa.gender),
-      (double)fa.gender_probability, dager_gender_name(fb.gender),
-      (double)fb.gender_probability, worst_emotion,
+      "turned by 20 degrees, sample3 face 0, attribute crop aligned:\n"
+      "  end to end: aligned crops differ by %.2f levels on average; age "
+      "%.2f vs %.2f (%.2f apart), female probability %.4f vs %.4f (%.4f "
+      "apart), emotions within %.4f, %s vs %s, descriptor cosine %.4f; the "
+      "turned face's landmarks move its crop by %.2f crop pixels\n"
+      "  upright face's alignment carried over (resampling only): crops "
+      "differ by %.2f levels; age %.2f vs %.2f (%.3f apart), female "
+      "probability %.4f apart, emotions within %.4f\n",
+      difference, (double)fa.age, (double)fb.age,
+      fabs((double)fa.age - (double)fb.age), female_a, female_b,
+      fabs(female_a - female_b), worst_emotion,
       dager_emotion_name(fa.dominant_emotion),
       dager_emotion_name(fb.dominant_emotion),
-      (double)dager_descriptor_similarity(descriptor_a, descriptor_b));
-  /* Bounds from measurement (see the commit message): the crops agree to
-   * a few levels; the networks react to those few levels. */
-  assert_true(difference < 8.0);
-  assert_true(fabsf(fa.age - fb.age) < 3.0f);
+      (double)dager_descriptor_similarity(descriptor_a, descriptor_b), shift,
+      carried_difference, carried_a.age, carried_b.age,
+      fabs(carried_a.age - carried_b.age),
+      fabs(carried_a.female - carried_b.female), carried_emotion);
+
+  /* Resampling alone meets issue 5's tolerances (0.5 years, 0.01). */
+  assert_true(carried_difference < 0.5);
+  assert_true(fabs(carried_a.age - carried_b.age) <= 0.5);
+  assert_true(fabs(carried_a.female - carried_b.female) <= 0.01);
+  assert_true(carried_emotion <= 0.01);
+  /* End to end the landmark network, which sees the turned face in the
+   * reference's unrotated box crop, places the landmarks differently and
+   * the crop moves by about a pixel; the networks react to that (see
+   * docs/parity.md, "Rotated faces"). Bounds from the measured levels. */
+  assert_true(difference < END_TO_END_CROP_GAP);
+  assert_true(fabs((double)fa.age - (double)fb.age) < END_TO_END_AGE_GAP);
   assert_int_equal(fa.gender, fb.gender);
-  assert_true(worst_emotion < 0.2);
+  assert_true(fabs(female_a - female_b) < END_TO_END_GENDER_GAP);
+  assert_true(worst_emotion < END_TO_END_EMOTION_GAP);
 
   dager_result_destroy(found);
   dager_result_destroy(a);

@@ -308,6 +308,141 @@ static void warp_with_identity_copies_pixels(void **state) {
     assert_int_equal(crop[4 * 15 + x], 0);
 }
 
+/* crop_to_image for a crop turned by degrees and scaled by step (image
+ * pixels per crop pixel) around the image point (x, y), which the crop
+ * centre (size / 2, size / 2) shows. */
+static dager_face_affine turned_crop(double degrees, double step, double x,
+                                     double y, int size) {
+  double angle = degrees * 3.14159265358979323846 / 180.0;
+  double a = step * cos(angle), b = step * sin(angle), half = size / 2.0;
+  dager_face_affine t = {
+      {a, -b, x - a * half + b * half, b, a, y - b * half - a * half}};
+
+  return t;
+}
+
+static void warp_taps_follow_the_scale(void **state) {
+  (void)state;
+  dager_face_affine identity = {{1, 0, 0, 0, 1, 0}};
+  dager_face_affine turned = turned_crop(20.0, 1.0, 50, 50, 10);
+  dager_face_affine enlarging = turned_crop(20.0, 0.4, 50, 50, 10);
+  dager_face_affine halving = turned_crop(33.0, 1.6, 50, 50, 10);
+  dager_face_affine shrinking = turned_crop(-70.0, 7.0, 50, 50, 10);
+
+  assert_int_equal(dager_face_warp_taps(&identity), 1);
+  assert_int_equal(dager_face_warp_taps(&turned), 1);
+  assert_int_equal(dager_face_warp_taps(&enlarging), 1);
+  assert_int_equal(dager_face_warp_taps(&halving), 2);
+  assert_int_equal(dager_face_warp_taps(&shrinking), DAGER_FACE_WARP_MAX_TAPS);
+}
+
+/* Pixel (i, j) of a linear ramp shows the value at its centre. */
+static double ramp(double x, double y) {
+  return 20.0 + 1.5 * x + 0.75 * y;
+}
+
+static void warp_of_a_ramp_is_the_ramp(void **state) {
+  (void)state;
+  enum { SIDE = 96, CROP = 24 };
+  static uint8_t image[SIDE * SIDE * 3];
+  uint8_t crop[CROP * CROP * 3];
+  float normalised[CROP * CROP * 3];
+  const float mean[3] = {10.0f, 20.0f, 30.0f}, divisor[3] = {2.0f, 4.0f, 8.0f};
+  /* One tap (enlarging), two taps (shrinking by 2.6), both turned. */
+  const double steps[2] = {0.7, 2.6}, degrees[2] = {20.0, -35.0};
+
+  for (int j = 0; j < SIDE; j++) {
+    for (int i = 0; i < SIDE; i++) {
+      double value = ramp(i + 0.5, j + 0.5);
+
+      for (int c = 0; c < 3; c++)
+        image[(j * SIDE + i) * 3 + c] = (uint8_t)(value + 0.5);
+    }
+  }
+  for (int k = 0; k < 2; k++) {
+    dager_face_affine t = turned_crop(degrees[k], steps[k], 48, 47, CROP);
+
+    dager_face_warp_rgb8(image, SIDE, SIDE, SIDE * 3, &t, CROP, crop, CROP * 3);
+    dager_face_warp_normalised(image, SIDE, SIDE, SIDE * 3, &t, CROP, mean,
+                               divisor, normalised);
+    for (int v = 0; v < CROP; v++) {
+      for (int u = 0; u < CROP; u++) {
+        double x = t.m[0] * (u + 0.5) + t.m[1] * (v + 0.5) + t.m[2];
+        double y = t.m[3] * (u + 0.5) + t.m[4] * (v + 0.5) + t.m[5];
+        /* The image holds the ramp rounded to bytes: +-0.5. */
+        double expected = ramp(x, y);
+
+        for (int c = 0; c < 3; c++) {
+          size_t at = ((size_t)v * CROP + u) * 3 + c;
+
+          assert_true(fabs(crop[at] - expected) <= 1.0);
+          assert_true(fabs((double)(normalised[at] * divisor[c] + mean[c]) -
+                           expected) <= 0.5 + 1e-3);
+        }
+      }
+    }
+  }
+}
+
+/* Stripes three pixels apart, finer than a crop pixel when the crop
+ * shrinks the image by 2.4: a crop should show them as mid-grey. */
+enum { GRATING_SIDE = 160, GRATING_CROP = 40 };
+
+static double grating(int column) {
+  return 127.5 + 100.0 * cos(2.0 * 3.14159265358979323846 * column / 3.0);
+}
+
+/* A single bilinear sample of the grating at (x, y), pixel centres at
+ * integer + 0.5 (inside the image only): what a warp without averaging
+ * would give. */
+static double grating_point_sample(double x, double y) {
+  double fx = x - 0.5;
+  int left = (int)floor(fx);
+  double w = fx - left;
+
+  (void)y;
+  return (1.0 - w) * (uint8_t)(grating(left) + 0.5) +
+         w * (uint8_t)(grating(left + 1) + 0.5);
+}
+
+static void shrinking_warp_does_not_alias(void **state) {
+  (void)state;
+  static uint8_t image[GRATING_SIDE * GRATING_SIDE * 3];
+  uint8_t crop[GRATING_CROP * GRATING_CROP * 3];
+  const double degrees[3] = {0.0, 20.0, -45.0};
+
+  for (int j = 0; j < GRATING_SIDE; j++) {
+    for (int i = 0; i < GRATING_SIDE; i++) {
+      for (int c = 0; c < 3; c++)
+        image[(j * GRATING_SIDE + i) * 3 + c] = (uint8_t)(grating(i) + 0.5);
+    }
+  }
+  for (int k = 0; k < 3; k++) {
+    dager_face_affine t = turned_crop(degrees[k], 2.4, 80, 80, GRATING_CROP);
+    double averaged = 0.0, plain = 0.0;
+
+    dager_face_warp_rgb8(image, GRATING_SIDE, GRATING_SIDE, GRATING_SIDE * 3,
+                         &t, GRATING_CROP, crop, GRATING_CROP * 3);
+    for (int v = 0; v < GRATING_CROP; v++) {
+      for (int u = 0; u < GRATING_CROP; u++) {
+        double x = t.m[0] * (u + 0.5) + t.m[1] * (v + 0.5) + t.m[2];
+        double y = t.m[3] * (u + 0.5) + t.m[4] * (v + 0.5) + t.m[5];
+
+        averaged += fabs(crop[(v * GRATING_CROP + u) * 3] - 127.5);
+        plain += fabs(grating_point_sample(x, y) - 127.5);
+      }
+    }
+    averaged /= GRATING_CROP * GRATING_CROP;
+    plain /= GRATING_CROP * GRATING_CROP;
+    print_message(
+        "3-pixel stripes shrunk by 2.4, turned by %.0f degrees: "
+        "mean deviation from mid-grey %.1f (one bilinear sample "
+        "per crop pixel: %.1f)\n",
+        degrees[k], averaged, plain);
+    assert_true(averaged < 0.5 * plain);
+  }
+}
+
 static void emotions_reorder_from_model_labels(void **state) {
   (void)state;
   const char *labels[7] = {"neutral", "happy",     "sad",      "angry",
@@ -588,6 +723,9 @@ int main(void) {
       cmocka_unit_test(landmark_and_descriptor_boxes),
       cmocka_unit_test(similarity_recovers_known_transform),
       cmocka_unit_test(warp_with_identity_copies_pixels),
+      cmocka_unit_test(warp_taps_follow_the_scale),
+      cmocka_unit_test(warp_of_a_ramp_is_the_ramp),
+      cmocka_unit_test(shrinking_warp_does_not_alias),
       cmocka_unit_test(emotions_reorder_from_model_labels),
       cmocka_unit_test(gender_reports_more_probable),
       cmocka_unit_test(passes_for_ordinary_strip_and_small_images),
