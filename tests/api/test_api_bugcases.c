@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "dager.h"
+#include "support/result_access.h"
 
 static char folder[1024];
 static dager_engine *engine;
@@ -23,13 +24,6 @@ static dager_session *session;
 
 /* The reference photo's face as the README gives it. */
 static const float reference_box[4] = {184, 167, 209, 243};
-
-static int file_exists(const char *path) {
-  FILE *file = fopen(path, "rb");
-  if (file)
-    fclose(file);
-  return file != NULL;
-}
 
 static int setup(void **state) {
   const char *root = getenv("DAGER_SOURCE_ROOT");
@@ -41,12 +35,12 @@ static int setup(void **state) {
     return 0;
   snprintf(folder, sizeof folder, "%s/../shared/bugcases/files", root);
   snprintf(path, sizeof path, "%s/ref_single_upright.jpg", folder);
-  if (!file_exists(path)) {
+  if (!support_file_exists(path)) {
     folder[0] = '\0';
     return 0;
   }
   snprintf(path, sizeof path, "%s/ssd_mobilenetv1.dager", models);
-  if (!file_exists(path)) {
+  if (!support_file_exists(path)) {
     folder[0] = '\0';
     return 0;
   }
@@ -95,15 +89,6 @@ static dager_status analyse(const char *file, const char *name, int64_t value,
   return status;
 }
 
-static dager_face face_at(const dager_result *result, size_t index) {
-  dager_face face;
-
-  memset(&face, 0, sizeof face);
-  face.struct_size = sizeof face;
-  assert_int_equal(dager_result_face(result, index, &face), DAGER_OK);
-  return face;
-}
-
 static float iou(const dager_face *face, const float *box) {
   float x0 = fmaxf(face->x, box[0]), y0 = fmaxf(face->y, box[1]);
   float x1 = fminf(face->x + face->width, box[0] + box[2]);
@@ -118,7 +103,7 @@ static void report(const char *id, const char *file, const dager_result *r) {
                 dager_result_image_width(r), dager_result_image_height(r),
                 dager_result_face_count(r));
   for (size_t i = 0; i < dager_result_face_count(r) && i < 4; i++) {
-    dager_face face = face_at(r, i);
+    dager_face face = support_face_at(r, i);
     print_message(" [%.0f %.0f %.0f %.0f cut %d age %.1f %s %s]",
                   (double)face.x, (double)face.y, (double)face.width,
                   (double)face.height, face.cut_by_border, (double)face.age,
@@ -138,7 +123,7 @@ static void expect_reference_face(const char *id, const char *file,
   assert_int_equal(analyse(file, NULL, 0, &result), DAGER_OK);
   report(id, file, result);
   assert_int_equal(dager_result_face_count(result), 1);
-  dager_face face = face_at(result, 0);
+  dager_face face = support_face_at(result, 0);
   if (box)
     assert_true(iou(&face, box) >= 0.8f);
   assert_true(fabsf(face.age - age) <= tolerance);
@@ -163,7 +148,7 @@ static void c00_references(void **state) {
   report("C00", "ref_group_sample3.jpg", result);
   assert_int_equal(dager_result_face_count(result), 3);
   for (size_t i = 0; i < 3; i++) {
-    dager_face face = face_at(result, i);
+    dager_face face = support_face_at(result, i);
     assert_true(fabsf(face.age - ages[i]) <= 1.5f);
   }
   dager_result_destroy(result);
@@ -267,7 +252,7 @@ static void c30_c32_small_images_and_faces(void **state) {
       DAGER_OK);
   report("C31 min_face_size 20", "tiny_face_20px_1920x1080.jpg", result);
   assert_int_equal(dager_result_face_count(result), 1);
-  dager_face face = face_at(result, 0);
+  dager_face face = support_face_at(result, 0);
   assert_true(iou(&face, box_20) >= 0.4f);
   dager_result_destroy(result);
   assert_int_equal(
@@ -275,7 +260,7 @@ static void c30_c32_small_images_and_faces(void **state) {
       DAGER_OK);
   report("C32 min_face_size 40", "tiny_face_40px_1920x1080.jpg", result);
   assert_int_equal(dager_result_face_count(result), 1);
-  face = face_at(result, 0);
+  face = support_face_at(result, 0);
   assert_true(iou(&face, box_40) >= 0.5f);
   dager_result_destroy(result);
 }
@@ -291,7 +276,7 @@ static void c33_c34_cut_faces_are_flagged(void **state) {
     assert_int_equal(analyse(files[i], NULL, 0, &result), DAGER_OK);
     report(i == 0 ? "C33" : "C34", files[i], result);
     assert_int_equal(dager_result_face_count(result), 1);
-    dager_face face = face_at(result, 0);
+    dager_face face = support_face_at(result, 0);
     assert_int_equal(face.cut_by_border, 1);
     assert_true(face.x >= 0.0f && face.y >= 0.0f);
     dager_result_destroy(result);
@@ -308,12 +293,12 @@ static void c36_large_photo(void **state) {
   report("C36", "large_7680x5400.jpg", large);
   assert_int_equal(dager_result_face_count(large), 3);
   for (size_t i = 0; i < 3; i++) {
-    dager_face small = face_at(group, i);
+    dager_face small = support_face_at(group, i);
     float box[4] = {4 * small.x, 4 * small.y, 4 * small.width,
                     4 * small.height};
     float best = 0.0f;
     for (size_t j = 0; j < 3; j++) {
-      dager_face face = face_at(large, j);
+      dager_face face = support_face_at(large, j);
       best = fmaxf(best, iou(&face, box));
     }
     assert_true(best >= 0.8f);
@@ -358,7 +343,7 @@ static void c37_c38_c41_many_faces_and_strips(void **state) {
                    DAGER_OK);
   report("C41", "panorama_8000x560.jpg", result);
   assert_int_equal(dager_result_face_count(result), 1);
-  dager_face face = face_at(result, 0);
+  dager_face face = support_face_at(result, 0);
   assert_true(iou(&face, panorama_box) >= 0.8f);
   dager_result_destroy(result);
 }

@@ -23,6 +23,7 @@
 #include "face/align.h"
 #include "face/crop.h"
 #include "image/image.h"
+#include "support/result_access.h"
 
 /* End-to-end bounds of the rotation test (sample3's first face turned by
  * 20 degrees). Measured: crops 3.99 grey levels apart, ages 1.03 years,
@@ -36,13 +37,6 @@
 static char samples[1024];
 static int available;
 
-static int file_exists(const char *path) {
-  FILE *file = fopen(path, "rb");
-  if (file)
-    fclose(file);
-  return file != NULL;
-}
-
 static int setup(void **state) {
   const char *root = getenv("DAGER_SOURCE_ROOT");
   const char *models = getenv("DAGER_MODELS_DIR");
@@ -53,10 +47,10 @@ static int setup(void **state) {
     return 0;
   snprintf(samples, sizeof samples, "%s/third_party/face-api/samples", root);
   snprintf(path, sizeof path, "%s/sample1.jpg", samples);
-  if (!file_exists(path))
+  if (!support_file_exists(path))
     return 0;
   snprintf(path, sizeof path, "%s/ssd_mobilenetv1.dager", models);
-  available = file_exists(path);
+  available = support_file_exists(path);
   return 0;
 }
 
@@ -91,15 +85,6 @@ static dager_engine *engine_with(const char *name, const char *value) {
   return engine;
 }
 
-static dager_face face_at(const dager_result *result, size_t index) {
-  dager_face face;
-
-  memset(&face, 0, sizeof face);
-  face.struct_size = sizeof face;
-  assert_int_equal(dager_result_face(result, index, &face), DAGER_OK);
-  return face;
-}
-
 static void samples_give_plausible_faces(void **state) {
   (void)state;
   /* The reference pipeline's face counts on these photos. */
@@ -120,7 +105,7 @@ static void samples_give_plausible_faces(void **state) {
                   dager_result_face_count(result));
     assert_int_equal(dager_result_face_count(result), counts[number]);
     for (size_t i = 0; i < dager_result_face_count(result); i++) {
-      dager_face face = face_at(result, i);
+      dager_face face = support_face_at(result, i);
       float descriptor[DAGER_DESCRIPTOR_SIZE], other[DAGER_DESCRIPTOR_SIZE];
       float centre_x = 0.0f, centre_y = 0.0f;
 
@@ -339,7 +324,7 @@ static void turned_face_aligns_the_same(void **state) {
   assert_int_equal(dager_session_create(engine, &session), DAGER_OK);
   photo = load_sample(3);
   assert_int_equal(dager_detect(session, photo, &found), DAGER_OK);
-  dager_face first = face_at(found, 0);
+  dager_face first = support_face_at(found, 0);
   /* An integer centre and an even side: the upright square is a copy. */
   double centre_x = floor((double)first.x + (double)first.width / 2.0 + 0.5);
   double centre_y = floor((double)first.y + (double)first.height / 2.0 + 0.5);
@@ -361,7 +346,7 @@ static void turned_face_aligns_the_same(void **state) {
   }
   difference /= (double)sizeof crop_a;
 
-  dager_face fa = face_at(a, 0), fb = face_at(b, 0);
+  dager_face fa = support_face_at(a, 0), fb = support_face_at(b, 0);
   double female_a = fa.gender == DAGER_GENDER_FEMALE
                         ? (double)fa.gender_probability
                         : 1.0 - (double)fa.gender_probability;
@@ -481,7 +466,7 @@ static void tiny_networks_find_the_faces(void **state) {
                 dager_result_face_count(result));
   assert_int_equal(dager_result_face_count(result), 3);
   for (size_t i = 0; i < 3; i++) {
-    dager_face face = face_at(result, i);
+    dager_face face = support_face_at(result, i);
     assert_int_equal(face.has_landmarks, 1);
     assert_true(face.landmarks[30][0] > face.x &&
                 face.landmarks[30][0] < face.x + face.width);

@@ -26,6 +26,7 @@
 
 #include "dager.h"
 #include "sha256.h"
+#include "support/result_access.h"
 
 #define MAX_FACES 16
 
@@ -150,13 +151,6 @@ static dager_image *read_ppm(const char *path) {
   return image;
 }
 
-static int file_exists(const char *path) {
-  FILE *file = fopen(path, "rb");
-  if (file)
-    fclose(file);
-  return file != NULL;
-}
-
 /* The largest differences to the reference over a set of faces. */
 typedef struct differences {
   int photos;
@@ -232,7 +226,7 @@ static void samples_match_reference(void **state) {
     skip();
   }
   snprintf(path, sizeof path, "%s/ssd_mobilenetv1.dager", models);
-  if (!file_exists(path)) {
+  if (!support_file_exists(path)) {
     print_message(
         "no converted models in %s (run tools/fetch-models.sh and "
         "reconfigure): skipped\n",
@@ -288,7 +282,7 @@ static void samples_match_reference(void **state) {
     } else {
       snprintf(path, sizeof path, "%s/third_party/face-api/samples/%s.jpg",
                root, reference->name);
-      if (!file_exists(path)) {
+      if (!support_file_exists(path)) {
         print_message("%s: photo missing, not compared\n", reference->name);
         continue;
       }

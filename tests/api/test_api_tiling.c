@@ -22,6 +22,7 @@
 
 #include "dager.h"
 #include "face_grids.h"
+#include "support/result_access.h"
 #include "synthetic_models.h"
 
 static char synthetic_dir[256];
@@ -41,13 +42,6 @@ static void count_passes(void *user, dager_log_level level,
     last_passes = (int)passes;
 }
 
-static int file_exists(const char *path) {
-  FILE *file = fopen(path, "rb");
-  if (file)
-    fclose(file);
-  return file != NULL;
-}
-
 static int setup(void **state) {
   const char *root = getenv("DAGER_SOURCE_ROOT");
   const char *models = getenv("DAGER_MODELS_DIR");
@@ -61,9 +55,9 @@ static int setup(void **state) {
   if (root && models) {
     snprintf(samples, sizeof samples, "%s/third_party/face-api/samples", root);
     snprintf(path, sizeof path, "%s/sample1.jpg", samples);
-    real_models = file_exists(path);
+    real_models = support_file_exists(path);
     snprintf(path, sizeof path, "%s/ssd_mobilenetv1.dager", models);
-    real_models = real_models && file_exists(path);
+    real_models = real_models && support_file_exists(path);
   }
   return 0;
 }
@@ -121,19 +115,10 @@ static dager_result *detect(const dager_engine *engine,
   return result;
 }
 
-static dager_face face_at(const dager_result *result, size_t index) {
-  dager_face face;
-
-  memset(&face, 0, sizeof face);
-  face.struct_size = sizeof face;
-  assert_int_equal(dager_result_face(result, index, &face), DAGER_OK);
-  return face;
-}
-
 static void assert_same_faces(const dager_result *a, const dager_result *b) {
   assert_int_equal(dager_result_face_count(a), dager_result_face_count(b));
   for (size_t i = 0; i < dager_result_face_count(a); i++) {
-    dager_face fa = face_at(a, i), fb = face_at(b, i);
+    dager_face fa = support_face_at(a, i), fb = support_face_at(b, i);
 
     assert_true(fa.x == fb.x && fa.y == fb.y);
     assert_true(fa.width == fb.width && fa.height == fb.height);
