@@ -377,6 +377,68 @@ static void check_row_ranges(check_state *s, const guarded *reference_out,
 
 /* ---- conv2d */
 
+/*
+ * What every convolution check starts from: random input, filter and
+ * epilogue for w, the filter packed by the table under test (pack, into
+ * packed_bytes), and the reference table's direct convolution of all rows
+ * in ref_out.
+ */
+typedef struct conv_fixture {
+  size_t depth;      /* multiply-adds per output value */
+  size_t row_floats; /* floats per output row */
+  guarded input, weights, packed, ref_out;
+  epilogue_data e;
+} conv_fixture;
+
+typedef void (*filter_packer)(const dager_window *w, const float *weights,
+                              float *packed);
+
+static void conv_fixture_make(check_state *s, const dager_window *w,
+                              unsigned combination, random_source *r,
+                              size_t packed_bytes, filter_packer pack,
+                              conv_fixture *f) {
+  guarded ref_packed = guarded_bytes(s->reference->conv2d_packed_size(w));
+  guarded ref_scratch =
+      guarded_bytes(s->reference->conv2d_scratch_size(w, w->out_h) + 1);
+
+  f->depth = (size_t)w->kernel_h * w->kernel_w * w->in_c;
+  f->row_floats = (size_t)w->out_w * w->out_c;
+  f->input = guarded_make((size_t)w->in_h * w->in_w * w->in_c);
+  f->weights = guarded_make(f->depth * w->out_c);
+  f->e = epilogue_make(combination, w->out_c, w->out_h, f->row_floats,
+                       combination & 8, r);
+  f->packed = guarded_bytes(packed_bytes);
+  f->ref_out = guarded_make(w->out_h * f->row_floats);
+
+  describe_window(s, w, &f->e.epilogue);
+  guarded_random(&f->input, r);
+  guarded_random(&f->weights, r);
+  s->reference->conv2d_pack(w, f->weights.data, ref_packed.data);
+  pack(w, f->weights.data, f->packed.data);
+  check_guards(s, &f->packed, "packed weights");
+  s->reference->conv2d(w, f->input.data, ref_packed.data, &f->e.epilogue,
+                       f->ref_out.data, 0, w->out_h, ref_scratch.data);
+  guarded_free(&ref_packed);
+  guarded_free(&ref_scratch);
+}
+
+/* The tolerance of a convolution of this depth against the reference. */
+static float conv_tolerance(const conv_fixture *f) {
+  return 2e-6f * (float)f->depth + 1e-6f;
+}
+
+/* Checks that the input (and residual) were not written, then frees. */
+static void conv_fixture_finish(check_state *s, conv_fixture *f) {
+  check_guards(s, &f->input, "input");
+  if (f->e.has_residual)
+    check_guards(s, &f->e.residual, "residual");
+  guarded_free(&f->input);
+  guarded_free(&f->weights);
+  epilogue_free(&f->e);
+  guarded_free(&f->packed);
+  guarded_free(&f->ref_out);
+}
+
 typedef struct conv_context {
   const dager_kernels *k;
   const dager_window *w;
@@ -400,41 +462,15 @@ static void run_conv(void *context, float *output, uint32_t row_begin,
 
 static void conv_case(check_state *s, const dager_window *w,
                       unsigned combination, random_source *r) {
-  const size_t depth = (size_t)w->kernel_h * w->kernel_w * w->in_c;
-  const size_t row_floats = (size_t)w->out_w * w->out_c;
-  guarded input = guarded_make((size_t)w->in_h * w->in_w * w->in_c);
-  guarded weights = guarded_make(depth * w->out_c);
-  epilogue_data e = epilogue_make(combination, w->out_c, w->out_h, row_floats,
-                                  combination & 8, r);
-  guarded ref_packed = guarded_bytes(s->reference->conv2d_packed_size(w));
-  guarded packed = guarded_bytes(s->tested->conv2d_packed_size(w));
-  guarded ref_out = guarded_make(w->out_h * row_floats);
-  const size_t ref_scratch_bytes =
-      s->reference->conv2d_scratch_size(w, w->out_h);
-  guarded ref_scratch = guarded_bytes(ref_scratch_bytes + 1);
+  conv_fixture f;
 
-  describe_window(s, w, &e.epilogue);
-  guarded_random(&input, r);
-  guarded_random(&weights, r);
-  s->reference->conv2d_pack(w, weights.data, ref_packed.data);
-  s->tested->conv2d_pack(w, weights.data, packed.data);
-  check_guards(s, &packed, "packed weights");
-  s->reference->conv2d(w, input.data, ref_packed.data, &e.epilogue,
-                       ref_out.data, 0, w->out_h, ref_scratch.data);
-
-  conv_context context = {s->tested,   w,           input.data,
-                          packed.data, &e.epilogue, s};
-  check_row_ranges(s, &ref_out, w->out_h, row_floats,
-                   2e-6f * (float)depth + 1e-6f, 1e-5f, run_conv, &context, r);
-  check_guards(s, &input, "input");
-
-  guarded_free(&input);
-  guarded_free(&weights);
-  epilogue_free(&e);
-  guarded_free(&ref_packed);
-  guarded_free(&packed);
-  guarded_free(&ref_out);
-  guarded_free(&ref_scratch);
+  conv_fixture_make(s, w, combination, r, s->tested->conv2d_packed_size(w),
+                    s->tested->conv2d_pack, &f);
+  conv_context context = {s->tested,     w, f.input.data, f.packed.data,
+                          &f.e.epilogue, s};
+  check_row_ranges(s, &f.ref_out, w->out_h, f.row_floats, conv_tolerance(&f),
+                   1e-5f, run_conv, &context, r);
+  conv_fixture_finish(s, &f);
 }
 
 /* Shapes chosen around the tiles: MR is 4..8 pixels and NR 8..32 channels
@@ -549,10 +585,9 @@ static int make_stem_pool(const dager_window *w, int same, dager_window *pool) {
 
 static void stem_case(check_state *s, const dager_window *w, int pooled,
                       int same_pool, unsigned combination, random_source *r) {
-  const size_t depth = (size_t)w->kernel_h * w->kernel_w * w->in_c;
-  const size_t conv_row = (size_t)w->out_w * w->out_c;
   dager_window pool;
   const int with_pool = pooled && make_stem_pool(w, same_pool, &pool);
+  conv_fixture f;
 
   if (pooled && !with_pool)
     return;
@@ -561,52 +596,29 @@ static void stem_case(check_state *s, const dager_window *w, int pooled,
     check_fail(s, "window not supported by the stem");
     return;
   }
-  const size_t out_rows = with_pool ? pool.out_h : w->out_h;
-  const size_t out_row = with_pool ? (size_t)pool.out_w * pool.out_c : conv_row;
-  guarded input = guarded_make((size_t)w->in_h * w->in_w * w->in_c);
-  guarded weights = guarded_make(depth * w->out_c);
-  epilogue_data e = epilogue_make(combination, w->out_c, w->out_h, conv_row,
-                                  combination & 8, r);
-  guarded ref_packed = guarded_bytes(s->reference->conv2d_packed_size(w));
-  guarded packed = guarded_bytes(s->tested->stem_packed_size(w));
-  guarded conv_out = guarded_make(w->out_h * conv_row);
-  guarded ref_out = guarded_make(out_rows * out_row);
-  guarded ref_scratch =
-      guarded_bytes(s->reference->conv2d_scratch_size(w, w->out_h) + 1);
-
-  describe_window(s, w, &e.epilogue);
+  conv_fixture_make(s, w, combination, r, s->tested->stem_packed_size(w),
+                    s->tested->stem_pack, &f);
   if (with_pool) {
     snprintf(s->shape + strlen(s->shape), sizeof(s->shape) - strlen(s->shape),
              " +maxpool 2x2/2 %s", same_pool ? "same" : "valid");
   }
-  guarded_random(&input, r);
-  guarded_random(&weights, r);
-  s->reference->conv2d_pack(w, weights.data, ref_packed.data);
-  s->tested->stem_pack(w, weights.data, packed.data);
-  check_guards(s, &packed, "packed weights");
-  s->reference->conv2d(w, input.data, ref_packed.data, &e.epilogue,
-                       conv_out.data, 0, w->out_h, ref_scratch.data);
+  const size_t out_rows = with_pool ? pool.out_h : w->out_h;
+  const size_t out_row =
+      with_pool ? (size_t)pool.out_w * pool.out_c : f.row_floats;
+  guarded ref_out = guarded_make(out_rows * out_row);
+
   if (with_pool)
-    s->reference->max_pool(&pool, conv_out.data, ref_out.data, 0, pool.out_h);
+    s->reference->max_pool(&pool, f.ref_out.data, ref_out.data, 0, pool.out_h);
   else
-    memcpy(ref_out.data, conv_out.data, conv_out.count * sizeof(float));
+    memcpy(ref_out.data, f.ref_out.data, f.ref_out.count * sizeof(float));
 
-  stem_context context = {s->tested,  w,           with_pool ? &pool : NULL,
-                          input.data, packed.data, &e.epilogue};
-  check_row_ranges(s, &ref_out, out_rows, out_row, 2e-6f * (float)depth + 1e-6f,
-                   1e-5f, run_stem, &context, r);
-  check_guards(s, &input, "input");
-  if (e.has_residual)
-    check_guards(s, &e.residual, "residual");
-
-  guarded_free(&input);
-  guarded_free(&weights);
-  epilogue_free(&e);
-  guarded_free(&ref_packed);
-  guarded_free(&packed);
-  guarded_free(&conv_out);
+  stem_context context = {
+      s->tested,    w, with_pool ? &pool : NULL, f.input.data, f.packed.data,
+      &f.e.epilogue};
+  check_row_ranges(s, &ref_out, out_rows, out_row, conv_tolerance(&f), 1e-5f,
+                   run_stem, &context, r);
   guarded_free(&ref_out);
-  guarded_free(&ref_scratch);
+  conv_fixture_finish(s, &f);
 }
 
 /* The stems of the networks, and shapes around the tiles: up to 16 pixels
@@ -1125,41 +1137,15 @@ static void run_winograd(void *context, float *output, uint32_t row_begin,
 
 static void winograd_case(check_state *s, const dager_window *w,
                           unsigned combination, random_source *r) {
-  const size_t depth = (size_t)9 * w->in_c;
-  const size_t row_floats = (size_t)w->out_w * w->out_c;
-  guarded input = guarded_make((size_t)w->in_h * w->in_w * w->in_c);
-  guarded weights = guarded_make(depth * w->out_c);
-  epilogue_data e = epilogue_make(combination, w->out_c, w->out_h, row_floats,
-                                  combination & 8, r);
-  guarded ref_packed = guarded_bytes(s->reference->conv2d_packed_size(w));
-  guarded packed = guarded_bytes(s->tested->winograd_packed_size(w));
-  guarded ref_out = guarded_make(w->out_h * row_floats);
-  guarded ref_scratch =
-      guarded_bytes(s->reference->conv2d_scratch_size(w, w->out_h) + 1);
+  conv_fixture f;
 
-  describe_window(s, w, &e.epilogue);
-  guarded_random(&input, r);
-  guarded_random(&weights, r);
-  s->reference->conv2d_pack(w, weights.data, ref_packed.data);
-  s->tested->winograd_pack(w, weights.data, packed.data);
-  check_guards(s, &packed, "packed weights");
-  s->reference->conv2d(w, input.data, ref_packed.data, &e.epilogue,
-                       ref_out.data, 0, w->out_h, ref_scratch.data);
-
-  conv_context context = {s->tested,   w,           input.data,
-                          packed.data, &e.epilogue, s};
-  check_row_ranges(s, &ref_out, w->out_h, row_floats,
-                   2e-6f * (float)depth + 1e-6f, 1e-5f, run_winograd, &context,
-                   r);
-  check_guards(s, &input, "input");
-
-  guarded_free(&input);
-  guarded_free(&weights);
-  epilogue_free(&e);
-  guarded_free(&ref_packed);
-  guarded_free(&packed);
-  guarded_free(&ref_out);
-  guarded_free(&ref_scratch);
+  conv_fixture_make(s, w, combination, r, s->tested->winograd_packed_size(w),
+                    s->tested->winograd_pack, &f);
+  conv_context context = {s->tested,     w, f.input.data, f.packed.data,
+                          &f.e.epilogue, s};
+  check_row_ranges(s, &f.ref_out, w->out_h, f.row_floats, conv_tolerance(&f),
+                   1e-5f, run_winograd, &context, r);
+  conv_fixture_finish(s, &f);
 }
 
 /* Channel counts below, at and above the vector widths (4, 8, 16) and
