@@ -421,7 +421,9 @@ DAGER_API DAGER_NODISCARD dager_status dager_image_load_memory(
 /*
  * Copies caller pixels into a new image, converting to RGB8 (alpha is
  * dropped, grey is expanded). stride is the distance in bytes between the
- * starts of two rows and must be at least width times the bytes per pixel.
+ * starts of two rows and must be at least width times the bytes per pixel
+ * and at most 2^32, with the whole buffer (stride x (height - 1) plus one
+ * row) at most 2^44 bytes: larger values are refused as no real buffer's.
  * width and height must be positive and their product at most
  * DAGER_DEFAULT_MAX_PIXELS * 4. No orientation is applied.
  */
@@ -606,7 +608,7 @@ DAGER_API DAGER_NODISCARD dager_status dager_analyze_file(
 /*
  * Writes an aligned crop of face index of result into a caller buffer of
  * size x size RGB8 pixels whose rows start stride bytes apart (stride >=
- * size * 3). The crop is rotated and scaled so that the eyes are level and
+ * size * 3, and within the bounds dager_image_from_pixels sets). The crop is rotated and scaled so that the eyes are level and
  * at fixed positions, with a bilinear warp that averages up to 2 x 2 samples
  * per crop pixel when the crop is smaller than the face (so a face's crop
  * does not alias differently with its angle); parts outside the image are

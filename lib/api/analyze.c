@@ -692,6 +692,11 @@ dager_status dager_align_face(dager_session *session, const dager_image *image,
                       "stride %zu is less than a row of %d bytes", stride,
                       size * 3);
   }
+  if (!dager_api_rows_fit(stride, (size_t)size * 3, (size_t)size)) {
+    return dager_fail(DAGER_ERROR_INVALID_ARGUMENT,
+                      "stride %zu for %d rows is larger than any buffer",
+                      stride, size);
+  }
   if (index >= result->face_count) {
     return dager_fail(DAGER_ERROR_OUT_OF_RANGE,
                       "face %zu of a result with %zu faces", index,

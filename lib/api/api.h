@@ -119,6 +119,16 @@ struct dager_session {
   dager_face_candidate *candidates;
 };
 
+/*
+ * Whether rows of row_bytes bytes, stride bytes apart, can be a caller's
+ * buffer: stride at least a row, at most 2^32 bytes, and the whole extent
+ * (stride x (rows - 1) + row_bytes) at most 2^44 bytes. The library cannot
+ * see how large a caller's buffer is; these bounds only refuse strides no
+ * real buffer has, which would otherwise send row addresses past the end
+ * of the address space.
+ */
+int dager_api_rows_fit(size_t stride, size_t row_bytes, size_t rows);
+
 /* One face with its descriptor, as stored in a result. */
 typedef struct dager_api_face {
   dager_face face;

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "api/api.h"
 #include "core/error.h"
 #include "dager.h"
 #include "image/image.h"
@@ -90,6 +91,12 @@ dager_status dager_image_from_pixels(const void *pixels, int width, int height,
                       "stride %zu is smaller than a row of %d pixels", stride,
                       width);
   }
+  if (!dager_api_rows_fit(stride, (size_t)width * (size_t)bytes_per_pixel,
+                          (size_t)height)) {
+    return dager_fail(DAGER_ERROR_INVALID_ARGUMENT,
+                      "stride %zu for %d rows is larger than any buffer",
+                      stride, height);
+  }
 
   status = dager_image_create(width, height, &image);
   if (status != DAGER_OK)
@@ -110,6 +117,17 @@ dager_status dager_image_from_pixels(const void *pixels, int width, int height,
   }
   *out = image;
   return DAGER_OK;
+}
+
+int dager_api_rows_fit(size_t stride, size_t row_bytes, size_t rows) {
+  const uint64_t largest_stride = (uint64_t)1 << 32;
+  const uint64_t largest_extent = (uint64_t)1 << 44;
+
+  if (rows == 0 || stride < row_bytes || (uint64_t)stride > largest_stride)
+    return 0;
+  /* Both factors are below 2^32 here, so the product cannot wrap. */
+  return (uint64_t)stride * (uint64_t)(rows - 1) + (uint64_t)row_bytes <=
+         largest_extent;
 }
 
 void dager_image_destroy(dager_image *image) {

@@ -460,6 +460,10 @@ static void analysis_calls_reject_misuse(void **state) {
   assert_int_equal(dager_align_face(session, image, result, 0, 64, crop, 191),
                    DAGER_ERROR_INVALID_ARGUMENT);
   assert_non_null(strstr(dager_last_error_message(), "stride"));
+  assert_int_equal(
+      dager_align_face(session, image, result, 0, 64, crop, SIZE_MAX / 2 + 1),
+      DAGER_ERROR_INVALID_ARGUMENT);
+  assert_non_null(strstr(dager_last_error_message(), "stride"));
   assert_int_equal(dager_align_face(session, image, result, 1, 64, crop, 192),
                    DAGER_ERROR_OUT_OF_RANGE);
   assert_int_equal(

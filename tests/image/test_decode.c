@@ -553,6 +553,18 @@ static void arguments_are_checked(void **state) {
   assert_int_equal(
       dager_image_from_pixels(pixels, 2, 2, 8, (dager_pixel_format)99, &image),
       DAGER_ERROR_INVALID_ARGUMENT);
+  /* Strides no buffer has would send row addresses past the address space:
+   * refused before any row is read (these crashed before). */
+  assert_int_equal(dager_image_from_pixels(pixels, 2, 3, SIZE_MAX / 2 + 1,
+                                           DAGER_PIXEL_RGB8, &image),
+                   DAGER_ERROR_INVALID_ARGUMENT);
+  assert_null(image);
+  assert_int_equal(
+      dager_image_from_pixels(pixels, 2, 2, SIZE_MAX, DAGER_PIXEL_RGB8, &image),
+      DAGER_ERROR_INVALID_ARGUMENT);
+  assert_int_equal(dager_image_from_pixels(pixels, 2, 2, ((size_t)1 << 32) + 1,
+                                           DAGER_PIXEL_RGB8, &image),
+                   DAGER_ERROR_INVALID_ARGUMENT);
   assert_int_equal(dager_image_from_pixels(pixels, 100000, 100000, 300000,
                                            DAGER_PIXEL_RGB8, &image),
                    DAGER_ERROR_INVALID_ARGUMENT);
