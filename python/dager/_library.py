@@ -1,14 +1,15 @@
 """Finding and describing libdager for ctypes.
 
 The search order: the DAGER_LIBRARY environment variable (a path to the
-shared library), then a meson build tree next to this source tree
-(build*/lib/libdager.so), then the system's library path through
-ctypes.util.find_library.
+shared library), then the README's build tree next to this source tree
+(build/lib/libdager.so), then the system's library path through
+ctypes.util.find_library. Other build trees (build-sanitize/ and the like,
+whose libraries need their sanitizer runtime loaded first) are used only
+when DAGER_LIBRARY names them.
 """
 
 import ctypes
 import ctypes.util
-import glob
 import os
 
 LANDMARK_COUNT = 68
@@ -47,9 +48,9 @@ def _candidates():
         return
     source_root = os.path.dirname(
         os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    for path in sorted(glob.glob(os.path.join(source_root, "build*", "lib",
-                                              "libdager.so"))):
-        yield path
+    built = os.path.join(source_root, "build", "lib", "libdager.so")
+    if os.path.exists(built):
+        yield built
     found = ctypes.util.find_library("dager")
     if found:
         yield found
