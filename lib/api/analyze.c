@@ -167,10 +167,8 @@ static dager_status append(dager_face_candidate **list, size_t *count,
 static dager_status run_passes(dager_session *session, const dager_image *image,
                                const dager_face_pass *passes, size_t first,
                                size_t last, dager_face_candidate **list,
-                               size_t *listed, size_t *capacity,
-                               int *truncated) {
+                               size_t *listed, size_t *capacity) {
   const dager_engine *engine = session->engine;
-  size_t max_faces = (size_t)engine->settings.max_faces;
   dager_status status = DAGER_OK;
 
   for (size_t p = first; p < last; p++) {
@@ -185,10 +183,10 @@ static dager_status run_passes(dager_session *session, const dager_image *image,
     if (status != DAGER_OK)
       return status;
     decoded = decode_detector(session);
+    /* No cap here: boxes that lie wholly outside the image are only known
+     * after the merge, and must not take places under "max_faces". */
     kept = dager_face_nms(session->candidates, decoded, engine->nms_iou,
-                          max_faces, &pass_truncated);
-    if (pass_truncated)
-      *truncated = 1;
+                          decoded, &pass_truncated);
 
     for (size_t i = 0; i < kept; i++) {
       dager_face_candidate found = session->candidates[i];
@@ -213,6 +211,25 @@ static dager_status run_passes(dager_session *session, const dager_image *image,
     }
   }
   return DAGER_OK;
+}
+
+/* Drops the boxes with no area inside the image (the reference reports
+ * them clipped to nothing; they are noise of the padding), keeping order;
+ * returns how many are left. */
+static size_t keep_inside(dager_face_candidate *list, size_t count,
+                          uint32_t width, uint32_t height) {
+  size_t kept = 0;
+
+  for (size_t i = 0; i < count; i++) {
+    const dager_face_box *box = &list[i].box;
+    float x0 = fmaxf(box->x0, 0.0f), y0 = fmaxf(box->y0, 0.0f);
+    float x1 = fminf(box->x1, (float)width);
+    float y1 = fminf(box->y1, (float)height);
+
+    if (x1 > x0 && y1 > y0)
+      list[kept++] = list[i];
+  }
+  return kept;
 }
 
 /* Width of the narrowest face the passes so far found, after merging
@@ -276,8 +293,8 @@ static dager_status detect_boxes(dager_session *session,
   dager_status status;
 
   *truncated = 0;
-  status = run_passes(session, image, passes, 0, planned, &list, &listed,
-                      &capacity, truncated);
+  status =
+      run_passes(session, image, passes, 0, planned, &list, &listed, &capacity);
   if (status == DAGER_OK && engine->settings.tiling == DAGER_FACE_TILING_AUTO) {
     status = smallest_merged_face(engine, list, listed, planned, &smallest);
     if (status == DAGER_OK) {
@@ -286,7 +303,7 @@ static dager_status detect_boxes(dager_session *session,
       pass_count = dager_face_plan_refinement(
           width, height, engine->detector_input, smallest, passes, planned);
       status = run_passes(session, image, passes, planned, pass_count, &list,
-                          &listed, &capacity, truncated);
+                          &listed, &capacity);
       if (status == DAGER_OK && pass_count > planned) {
         listed = dager_face_drop_superseded(list, coarse, listed,
                                             engine->detector_input);
@@ -307,12 +324,15 @@ static dager_status detect_boxes(dager_session *session,
     dager_log(DAGER_LOG_DEBUG, "detector: %zu passes", pass_count);
   }
   if (pass_count > 1) {
-    int merged_truncated;
+    int never_truncated;
 
-    listed = dager_face_nms(list, listed, engine->nms_iou, max_faces,
-                            &merged_truncated);
-    if (merged_truncated)
-      *truncated = 1;
+    listed =
+        dager_face_nms(list, listed, engine->nms_iou, listed, &never_truncated);
+  }
+  listed = keep_inside(list, listed, width, height);
+  if (listed > max_faces) {
+    listed = max_faces;
+    *truncated = 1;
   }
   *faces = list;
   *count = listed;
