@@ -308,7 +308,8 @@ dager_set_allocator(dager_malloc_fn malloc_fn, dager_realloc_fn realloc_fn,
  *   "tiny_input_size" int    network input size for the tiny detector,
  *                            128..608 in steps of 32; default 416.
  *   "max_pixels"     int     largest image (width * height) that the
- *                            convenience calls decode; default
+ *                            convenience calls decode, 1..268435456
+ *                            (2^28, the decoder's ceiling); default
  *                            DAGER_DEFAULT_MAX_PIXELS.
  *   "threads"        int     worker threads per session, 1..256; default 1.
  *

@@ -30,7 +30,7 @@ static const option_spec option_specs[] = {
     {"max_faces", OPTION_INT, 1, 100000},
     {"tiny_input_size", OPTION_INT, 128, 608},
     /* Up to the largest side squared the decoder accepts at all. */
-    {"max_pixels", OPTION_INT, 1, 281474976710656.0},
+    {"max_pixels", OPTION_INT, 1, 268435456.0},
     {"threads", OPTION_INT, 1, 256},
     /* 0 keeps the reference's single detector pass; see
      * dager_face_plan_passes. */

@@ -139,10 +139,10 @@ static int apply_value(cli_arguments *arguments, const char *name,
     }
     arguments->has_threads = 1;
   } else if (strcmp(name, "--max-pixels") == 0) {
-    if (parse_integer(value, 1, INT64_MAX, &integer) != 0) {
+    if (parse_integer(value, 1, 268435456, &integer) != 0) {
       return usage_error(error, error_size,
-                         "--max-pixels needs a positive whole number, not "
-                         "'%s'",
+                         "--max-pixels needs a whole number from 1 to "
+                         "268435456, not '%s'",
                          value);
     }
     arguments->max_pixels = (uint64_t)integer;
@@ -184,6 +184,8 @@ static int apply_flag(cli_arguments *arguments, const char *name, char *error,
     if (arguments->verbose < 2) {
       arguments->verbose++;
     }
+  } else if (strcmp(name, "-vv") == 0) {
+    arguments->verbose = 2;
   } else if (strcmp(name, "--progress") == 0) {
     arguments->progress = CLI_PROGRESS_ALWAYS;
   } else if (strcmp(name, "--no-progress") == 0) {
@@ -329,8 +331,8 @@ void cli_print_usage(const char *program, FILE *stream) {
           "                      pixels wide (0: only what --tiling does)\n"
           "  --threads N         worker threads, 1..256 (1)\n"
           "  --models DIR        folder with the converted model files\n"
-          "  --max-pixels N      largest image accepted, in pixels "
-          "(50000000)\n"
+          "  --max-pixels N      largest image accepted, in pixels,\n"
+          "                      1..268435456 (50000000)\n"
           "\n"
           "Input:\n"
           "  -r, --recursive     walk folders (sorted byte-wise; only .jpg,\n"

@@ -125,6 +125,12 @@ static void options_check_types_and_ranges(void **state) {
   assert_true(options->min_score == 1.0);
   assert_int_equal(dager_options_set_int(options, "max_pixels", 0),
                    DAGER_ERROR_UNKNOWN_OPTION);
+  /* Above the decoder's ceiling of 2^28 is refused, not quietly capped. */
+  assert_int_equal(
+      dager_options_set_int(options, "max_pixels", ((int64_t)1 << 28) + 1),
+      DAGER_ERROR_UNKNOWN_OPTION);
+  assert_int_equal(
+      dager_options_set_int(options, "max_pixels", (int64_t)1 << 28), DAGER_OK);
   dager_options_destroy(options);
 }
 

@@ -133,6 +133,15 @@ static void help_and_version_need_no_path(void **state) {
   cli_arguments_free(&arguments);
 }
 
+static void double_v_is_debug_verbosity(void **state) {
+  (void)state;
+  cli_arguments arguments;
+  const char *words[] = {"-vv", "a.jpg", NULL};
+  assert_int_equal(parse(&arguments, words), 0);
+  assert_int_equal(arguments.verbose, 2);
+  cli_arguments_free(&arguments);
+}
+
 /* Each of these must be a usage error whose message names the problem. */
 static void bad_words_are_usage_errors(void **state) {
   (void)state;
@@ -150,6 +159,7 @@ static void bad_words_are_usage_errors(void **state) {
       {{"--min-score", "nan", "a.jpg", NULL}, "--min-score"},
       {{"--max-faces", "0", "a.jpg", NULL}, "--max-faces"},
       {{"--max-faces", "100001", "a.jpg", NULL}, "--max-faces"},
+      {{"--max-pixels", "268435457", "a.jpg", NULL}, "--max-pixels"},
       {{"--tiling", "on", "a.jpg", NULL}, "--tiling"},
       {{"--min-face-size", "-1", "a.jpg", NULL}, "--min-face-size"},
       {{"--threads", "257", "a.jpg", NULL}, "--threads"},
@@ -211,6 +221,7 @@ int main(void) {
       cmocka_unit_test(defaults_and_paths),
       cmocka_unit_test(every_option_is_read),
       cmocka_unit_test(help_and_version_need_no_path),
+      cmocka_unit_test(double_v_is_debug_verbosity),
       cmocka_unit_test(bad_words_are_usage_errors),
       cmocka_unit_test(usage_mentions_every_option),
   };
