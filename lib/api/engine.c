@@ -240,9 +240,18 @@ static dager_status load_network(dager_engine *engine, const char *folder,
     return dager_fail(DAGER_ERROR_OUT_OF_MEMORY, "model path");
   snprintf(path, length, "%s/%s", folder, file);
   status = dager_model_read_file(path, &model);
-  dager_mem_free(path);
-  if (status != DAGER_OK)
+  if (status != DAGER_OK) {
+    /* The reader's reasons for a damaged file (checksum, truncation) do
+     * not say which of the seven files it was. */
+    char reason[DAGER_ERROR_MESSAGE_MAX];
+
+    snprintf(reason, sizeof reason, "%s", dager_last_error_message());
+    if (!strstr(reason, path))
+      status = dager_fail(status, "%s: %s", path, reason);
+    dager_mem_free(path);
     return status;
+  }
+  dager_mem_free(path);
   engine->models[which] = model;
 
   if (!model->task || strcmp(model->task, task) != 0) {

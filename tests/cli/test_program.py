@@ -244,6 +244,25 @@ class Decoding(Folder):
         self.assertEqual(result.stdout, b"")
         self.assertIn(b"cannot load the models", result.stderr)
 
+    def test_damaged_model_is_named(self):
+        source = models_folder()
+        if source is None:
+            self.skipTest("SKIP: no converted models")
+        image = self.write("a.png", png_bytes(3, 3, gradient))
+        damaged = self.path("damaged-models")
+        os.mkdir(damaged)
+        for name in os.listdir(source):
+            if name.endswith(".dager"):
+                with open(os.path.join(source, name), "rb") as file:
+                    data = file.read()
+                if name == "face_expression.dager":
+                    data = data[:len(data) // 2]
+                with open(os.path.join(damaged, name), "wb") as file:
+                    file.write(data)
+        result = run(["--models", damaged, image])
+        self.assertEqual(result.returncode, 3)
+        self.assertIn(b"face_expression.dager", result.stderr)
+
 
 def models_folder():
     folder = os.environ.get("DAGER_MODELS_DIR", "")
