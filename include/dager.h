@@ -94,17 +94,18 @@
  *     11. The thresholds were measured with SSD; the tiny detector's boxes
  *     are about 1.7 times wider, so it refines only for smaller faces.
  *   - Smallest face: one SSD pass squeezes the image's long side to 512
- *     pixels, so its reach is a fraction of that side. Faces narrower
- *     than about 1/30 of the long side (60 pixels in a 1920-pixel-wide
- *     photo, 16 in the detector's input) are mostly missed by the first
- *     pass. Measured on the demo photos shrunk and tiled k x k into a
- *     1920-pixel-wide image with "tiling" "off": 16 of 24 faces found at
- *     about 1/20 of the long side, 24 of 54 at about 1/30, 53 of 96 at
- *     about 1/45, 12 of 384 at about 1/80; with "auto": 24 of 24, 54 of
- *     54, 93 of 96 and 240 of 384. "auto" helps only beside faces the
- *     first pass found; a photo whose faces are all below its reach needs
- *     "min_face_size" (more passes: each halving of the tile side costs
- *     about four times the detector runs of the level above).
+ *     pixels, so its reach is a fraction of that side. Below about 1/20
+ *     of the long side it misses a growing share of faces: about half at
+ *     1/30 (60 pixels in a 1920-pixel-wide photo, 16 in the detector's
+ *     input), nearly all at 1/80. Measured on two demo photos (sample1,
+ *     sample2) shrunk k times and tiled k x k into a 1920-pixel-wide
+ *     image, boxes found for the faces present, "tiling" "off": 16 of 24
+ *     at about 1/20 of the long side, 24 of 54 at 1/30, 53 of 96 at 1/45,
+ *     12 of 384 at 1/80; "auto": 24 of 24, 54 of 54, 93 of 96, 240 of
+ *     384. "auto" helps only beside faces the first pass found; a photo
+ *     whose faces are all below its reach needs "min_face_size" (more
+ *     passes: each halving of the tile side costs about four times the
+ *     detector runs of the level above).
  *   - Age, gender and emotion are estimates from networks trained on public
  *     data; they carry the biases of that data and are not identity or
  *     medical facts. Faces cut by the image border get less reliable
