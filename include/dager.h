@@ -318,8 +318,7 @@ dager_set_allocator(dager_malloc_fn malloc_fn, dager_realloc_fn realloc_fn,
  *   "tiny_input_size" int    network input size for the tiny detector,
  *                            128..608 in steps of 32; default 416.
  *   "max_pixels"     int     largest image (width * height) that the
- *                            convenience calls decode,
- *                            1..268435456 (2^28); default
+ *                            convenience calls decode; default
  *                            DAGER_DEFAULT_MAX_PIXELS.
  *   "threads"        int     worker threads per session, 1..256; default 1.
  *
@@ -626,10 +625,11 @@ DAGER_API DAGER_NODISCARD dager_status dager_analyze_file(
  * does not alias differently with its angle); parts outside the image are
  * black. result must come from image, with landmarks. size: 16..1024.
  * Fails with DAGER_ERROR_INVALID_ARGUMENT for NULL (session, image, result
- * or out), a size outside 16..1024, a stride below size * 3, a result whose
- * image size differs from image's (another image's result; one of the same
- * size is not detected), or a face without landmarks or with degenerate
- * ones; DAGER_ERROR_OUT_OF_RANGE for an index past the last face.
+ * or out), a size outside 16..1024, a stride below size * 3 (or past the
+ * bounds of dager_image_from_pixels), a result whose image size differs
+ * from image's (another image's result; one of the same size is not
+ * detected), or a face without landmarks or with degenerate ones;
+ * DAGER_ERROR_OUT_OF_RANGE for an index past the last face.
  */
 DAGER_API DAGER_NODISCARD dager_status
 dager_align_face(dager_session *session, const dager_image *image,
