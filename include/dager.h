@@ -18,8 +18,11 @@
  *   } else {
  *     for (size_t i = 0; i < dager_result_face_count(result); i++) {
  *       dager_face face = DAGER_FACE_INIT;
- *       dager_result_face(result, i, &face);
- *       printf("age %.0f\n", face.age);
+ *       if (dager_result_face(result, i, &face) != DAGER_OK) {
+ *         fprintf(stderr, "%s\n", dager_last_error_message());
+ *         break;
+ *       }
+ *       printf("age %.0f\n", (double)face.age);
  *     }
  *   }
  *   dager_result_destroy(result);
@@ -90,12 +93,19 @@
  *     passes, the six demo photos at half size side by side (2880 x 1452)
  *     11. The thresholds were measured with SSD; the tiny detector's boxes
  *     are about 1.7 times wider, so it refines only for smaller faces.
- *   - By default the smallest face found alone in a photo is about 60
- *     pixels wide in a 1920 x 1080 photo (16 pixels in the detector's
- *     input); beside faces the first pass found near its reach, the
- *     refinement searches at the finer scale those set. Set
- *     "min_face_size" to search for smaller ones, at the cost of more
- *     passes.
+ *   - Smallest face: one SSD pass squeezes the image's long side to 512
+ *     pixels, so its reach is a fraction of that side. Below about 1/20
+ *     of the long side it misses a growing share of faces: about half at
+ *     1/30 (60 pixels in a 1920-pixel-wide photo, 16 in the detector's
+ *     input), nearly all at 1/80. Measured on two demo photos (sample1,
+ *     sample2) shrunk k times and tiled k x k into a 1920-pixel-wide
+ *     image, boxes found for the faces present, "tiling" "off": 16 of 24
+ *     at about 1/20 of the long side, 24 of 54 at 1/30, 53 of 96 at 1/45,
+ *     12 of 384 at 1/80; "auto": 24 of 24, 54 of 54, 93 of 96, 240 of
+ *     384. "auto" helps only beside faces the first pass found; a photo
+ *     whose faces are all below its reach needs "min_face_size" (more
+ *     passes: each halving of the tile side costs about four times the
+ *     detector runs of the level above).
  *   - Age, gender and emotion are estimates from networks trained on public
  *     data; they carry the biases of that data and are not identity or
  *     medical facts. Faces cut by the image border get less reliable
@@ -356,7 +366,7 @@ dager_engine_create(const dager_options *options, dager_engine **out);
 DAGER_API void dager_engine_destroy(dager_engine *engine);
 
 /* Name of the instruction set the kernels use ("avx512", "avx2", "sse41",
- * "neon" or "scalar"). Static storage. */
+ * "neon" or "scalar"); "none" for NULL. Static storage. */
 DAGER_API const char *dager_engine_isa(const dager_engine *engine);
 
 /* ------------------------------------------------------------------------
@@ -438,7 +448,8 @@ DAGER_API void dager_image_destroy(dager_image *image);
 DAGER_API int dager_image_width(const dager_image *image);
 DAGER_API int dager_image_height(const dager_image *image);
 
-/* The EXIF orientation applied at decoding (1 when none was). */
+/* The EXIF orientation applied at decoding (1 when none was, and 1 for
+ * NULL). */
 DAGER_API int dager_image_orientation(const dager_image *image);
 
 /* RGB8 pixels, rows of width * 3 bytes with no padding, owned by the
@@ -527,10 +538,10 @@ DAGER_API void dager_result_destroy(dager_result *result);
 DAGER_API size_t dager_result_face_count(const dager_result *result);
 
 /* 1 when more faces passed the threshold than the "max_faces" option
- * allows; the weakest were left out. */
+ * allows; the weakest were left out. 0 for NULL. */
 DAGER_API int dager_result_truncated(const dager_result *result);
 
-/* Size of the image the result was computed on. */
+/* Size of the image the result was computed on; 0 for NULL. */
 DAGER_API int dager_result_image_width(const dager_result *result);
 DAGER_API int dager_result_image_height(const dager_result *result);
 
@@ -546,7 +557,9 @@ dager_result_face(const dager_result *result, size_t index, dager_face *face);
 /*
  * Copies the 128-value descriptor of face index into out. Descriptors of
  * the same person lie close together (see dager_descriptor_distance). Fails
- * with DAGER_ERROR_NOT_LOADED when the face has none.
+ * with DAGER_ERROR_INVALID_ARGUMENT for a NULL result or out,
+ * DAGER_ERROR_OUT_OF_RANGE for a bad index, and DAGER_ERROR_NOT_LOADED when
+ * the face has none.
  */
 DAGER_API DAGER_NODISCARD dager_status dager_result_descriptor(
     const dager_result *result, size_t index, float out[DAGER_DESCRIPTOR_SIZE]);
@@ -614,6 +627,12 @@ DAGER_API DAGER_NODISCARD dager_status dager_analyze_file(
  * per crop pixel when the crop is smaller than the face (so a face's crop
  * does not alias differently with its angle); parts outside the image are
  * black. result must come from image, with landmarks. size: 16..1024.
+ * Fails with DAGER_ERROR_INVALID_ARGUMENT for NULL (session, image, result
+ * or out), a size outside 16..1024, a stride below size * 3 (or past the
+ * bounds of dager_image_from_pixels), a result whose image size differs
+ * from image's (another image's result; one of the same size is not
+ * detected), or a face without landmarks or with degenerate ones;
+ * DAGER_ERROR_OUT_OF_RANGE for an index past the last face.
  */
 DAGER_API DAGER_NODISCARD dager_status
 dager_align_face(dager_session *session, const dager_image *image,
