@@ -622,8 +622,9 @@ DAGER_API DAGER_NODISCARD dager_status dager_analyze_file(
 /*
  * Writes an aligned crop of face index of result into a caller buffer of
  * size x size RGB8 pixels whose rows start stride bytes apart (stride >=
- * size * 3, and within the bounds dager_image_from_pixels sets). The crop is rotated and scaled so that the eyes are level and
- * at fixed positions, with a bilinear warp that averages up to 2 x 2 samples
+ * size * 3, and within the bounds dager_image_from_pixels sets). The crop
+ * is rotated and scaled so that the eyes are level and at fixed positions,
+ * with a bilinear warp that averages up to 2 x 2 samples
  * per crop pixel when the crop is smaller than the face (so a face's crop
  * does not alias differently with its angle); parts outside the image are
  * black. result must come from image, with landmarks. size: 16..1024.

@@ -347,8 +347,10 @@ void cli_print_usage(const char *program, FILE *stream) {
           "  -h, --help          this text\n"
           "  -V, --version       program and library versions\n"
           "\n"
-          "Exit status: 0 every image succeeded, 1 some image failed (its\n"
-          "line says why), 2 usage error, 3 the models could not be "
-          "loaded.\n",
+          "Exit status: 0 every image succeeded; 1 some image failed (its\n"
+          "line says why; an image whose crop or annotation cannot be\n"
+          "written counts as failed); 2 usage error, or an output folder\n"
+          "that cannot be made; 3 the models could not be loaded, or the\n"
+          "output could not be written (the run stops).\n",
           program);
 }
