@@ -68,7 +68,9 @@
  *   - Detection runs the detector once over the whole image squeezed into
  *     its square input (as the reference implementation does). With the
  *     default "tiling" "auto" it adds: overlapping square tiles along
- *     strips whose long side is more than twice the short one; a pass over
+ *     strips whose long side is more than twice the short one (when the
+ *     short side is at least 40 pixels: a thinner strip cannot hold a face
+ *     the face networks can read); a pass over
  *     small images (long side under 400 pixels) centred in a black square
  *     twice their size, so a face that fills a thumbnail is found; and the
  *     adaptive refinement below. With "min_face_size", finer tiles (with

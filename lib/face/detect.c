@@ -6,6 +6,11 @@
 /* Below this long side an image also gets the padded pass. */
 #define DAGER_FACE_SMALL_IMAGE 400
 
+/* Strips thinner than this get no strip tiles: a face in them would be
+ * under 40 pixels, below what the 112-pixel face networks can read, and
+ * up to 63 upscaled passes over them cost seconds. */
+#define DAGER_FACE_MIN_STRIP_SIDE 40
+
 /* No tile level is finer than this many pixels. */
 #define DAGER_FACE_MIN_TILE 64
 
@@ -253,7 +258,8 @@ size_t dager_face_plan_passes(uint32_t width, uint32_t height,
     count++;
   }
 
-  if (tiling == DAGER_FACE_TILING_AUTO && short_side > 0 &&
+  if (tiling == DAGER_FACE_TILING_AUTO &&
+      short_side >= DAGER_FACE_MIN_STRIP_SIDE &&
       long_side > 2 * (uint64_t)short_side) {
     /* Square tiles of the short side; a strip too long for the passes
      * left gets longer tiles (then squeezed a little, padded at the

@@ -115,10 +115,11 @@ typedef enum dager_face_tiling {
  * Plans the detector passes for an image. Always one pass over the whole
  * image (what the reference does, so results stay at parity on ordinary
  * photos), then with DAGER_FACE_TILING_AUTO:
- *   - strips (long side more than twice the short side): overlapping
- *     square tiles of the short side along the long side, stride half a
- *     tile, so a face that a squeeze to one square would shrink below the
- *     detector's reach is seen at the strip's own scale;
+ *   - strips (long side more than twice the short side, short side at
+ *     least 40 pixels): overlapping square tiles of the short side along
+ *     the long side, stride half a tile, so a face that a squeeze to one
+ *     square would shrink below the detector's reach is seen at the
+ *     strip's own scale;
  *   - images whose long side is below 400 pixels: a pass over the image
  *     centred in a black square of twice its long side, so a face that
  *     fills a small image (too close for the detector: face crops,

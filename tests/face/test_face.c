@@ -551,6 +551,22 @@ static void passes_for_ordinary_strip_and_small_images(void **state) {
   }
 }
 
+/* A strip thinner than 40 pixels gets only the whole-image pass: 10000 x 20
+ * took 64 passes and seconds for faces no network could read. */
+static void thin_strips_get_no_tiles(void **state) {
+  (void)state;
+  dager_face_pass passes[DAGER_FACE_MAX_PASSES];
+
+  assert_int_equal(
+      dager_face_plan_passes(10000, 20, 512, 0, DAGER_FACE_TILING_AUTO, passes),
+      1);
+  assert_int_equal(
+      dager_face_plan_passes(39, 4000, 512, 0, DAGER_FACE_TILING_AUTO, passes),
+      1);
+  assert_true(dager_face_plan_passes(4000, 40, 512, 0, DAGER_FACE_TILING_AUTO,
+                                     passes) > 2);
+}
+
 static void tiling_off_keeps_only_the_whole_image_pass(void **state) {
   (void)state;
   dager_face_pass passes[DAGER_FACE_MAX_PASSES];
@@ -729,6 +745,7 @@ int main(void) {
       cmocka_unit_test(emotions_reorder_from_model_labels),
       cmocka_unit_test(gender_reports_more_probable),
       cmocka_unit_test(passes_for_ordinary_strip_and_small_images),
+      cmocka_unit_test(thin_strips_get_no_tiles),
       cmocka_unit_test(tiling_off_keeps_only_the_whole_image_pass),
       cmocka_unit_test(refinement_rule),
       cmocka_unit_test(refinement_supersedes_only_loose_covered_boxes),
