@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "annotate.h"
@@ -134,26 +135,19 @@ static int open_session(const cli_arguments *arguments,
   return EXIT_ALL_OK;
 }
 
-static dager_status load_input(run *state, const cli_input *input,
-                               dager_image **image) {
+/* Reads a whole stream (standard input, a pipe) and decodes it. */
+static dager_status load_stream(run *state, FILE *stream, const char *what,
+                                dager_image **image) {
   uint64_t max_pixels = state->arguments->max_pixels;
-  if (strcmp(input->path, "-") != 0) {
-    dager_status status = dager_image_load_file(input->path, max_pixels, image);
-    if (status != DAGER_OK) {
-      snprintf(state->error, sizeof(state->error), "%s",
-               failure_message(status));
-    }
-    return status;
-  }
-
   uint8_t *data = NULL;
   size_t size = 0;
-  int read = cli_read_stream(stdin, STDIN_LIMIT_BYTES, &data, &size);
+  int read = cli_read_stream(stream, STDIN_LIMIT_BYTES, &data, &size);
   if (read != 0) {
-    snprintf(state->error, sizeof(state->error), "%s",
-             read == -2   ? "out of memory reading standard input"
-             : read == -3 ? "standard input is larger than 1 GiB"
-                          : "cannot read standard input");
+    snprintf(state->error, sizeof(state->error), "%s %s",
+             read == -2   ? "out of memory reading"
+             : read == -3 ? "larger than 1 GiB:"
+                          : "cannot read",
+             what);
     return read == -2 ? DAGER_ERROR_OUT_OF_MEMORY : DAGER_ERROR_IO;
   }
   dager_status status = dager_image_load_memory(data, size, max_pixels, image);
@@ -161,6 +155,34 @@ static dager_status load_input(run *state, const cli_input *input,
     snprintf(state->error, sizeof(state->error), "%s", failure_message(status));
   }
   free(data);
+  return status;
+}
+
+static dager_status load_input(run *state, const cli_input *input,
+                               dager_image **image) {
+  uint64_t max_pixels = state->arguments->max_pixels;
+  struct stat information;
+
+  if (strcmp(input->path, "-") == 0)
+    return load_stream(state, stdin, "standard input", image);
+  /* A named pipe or device (a shell's <(...), /dev/stdin) is read as a
+   * stream, as standard input is; the library reads regular files only. */
+  if (stat(input->path, &information) == 0 &&
+      (S_ISFIFO(information.st_mode) || S_ISCHR(information.st_mode))) {
+    FILE *stream = fopen(input->path, "rb");
+    if (!stream) {
+      snprintf(state->error, sizeof(state->error), "cannot open %s: %s",
+               input->path, strerror(errno));
+      return DAGER_ERROR_IO;
+    }
+    dager_status status = load_stream(state, stream, input->path, image);
+    fclose(stream);
+    return status;
+  }
+  dager_status status = dager_image_load_file(input->path, max_pixels, image);
+  if (status != DAGER_OK) {
+    snprintf(state->error, sizeof(state->error), "%s", failure_message(status));
+  }
   return status;
 }
 

@@ -18,6 +18,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import unittest
 import zlib
 
@@ -159,6 +160,25 @@ class Decoding(Folder):
         self.assertEqual(result.returncode, 1)
         self.assertEqual(json_lines(result.stdout)[0]["status"],
                          "unsupported_format")
+
+    def test_named_pipe_is_read_as_a_stream(self):
+        # What a shell's <(...) or /dev/stdin hands over: not a regular file.
+        data = png_bytes(7, 5, gradient)
+        fifo = self.path("pipe.png")
+        os.mkfifo(fifo)
+
+        def feed():
+            with open(fifo, "wb") as writer:
+                writer.write(data)
+
+        feeder = threading.Thread(target=feed)
+        feeder.start()
+        result = run(["--decode-only", fifo])
+        feeder.join(timeout=30)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(json_lines(result.stdout),
+                         [{"path": fifo, "status": "ok", "width": 7,
+                           "height": 5, "orientation": 1}])
 
     def test_max_pixels(self):
         image = self.write("big.png", png_bytes(20, 10, gradient))
