@@ -63,15 +63,6 @@ static void need_models(void) {
   }
 }
 
-static dager_image *load_sample(int number) {
-  char path[1200];
-  dager_image *image = NULL;
-
-  snprintf(path, sizeof path, "%s/sample%d.jpg", samples, number);
-  assert_int_equal(dager_image_load_file(path, 0, &image), DAGER_OK);
-  return image;
-}
-
 static dager_engine *engine_with(const char *name, const char *value) {
   dager_options *options = NULL;
   dager_engine *engine = NULL;
@@ -96,7 +87,7 @@ static void samples_give_plausible_faces(void **state) {
   engine = engine_with(NULL, NULL);
   assert_int_equal(dager_session_create(engine, &session), DAGER_OK);
   for (int number = 1; number <= 6; number++) {
-    dager_image *image = load_sample(number);
+    dager_image *image = support_load_sample(samples, number);
     dager_result *result = NULL;
     int width = dager_image_width(image), height = dager_image_height(image);
 
@@ -323,7 +314,7 @@ static void max_faces_counts_only_reported_faces(void **state) {
   (void)state;
 
   need_models();
-  image = load_sample(1);
+  image = support_load_sample(samples, 1);
   assert_int_equal(dager_options_create(&options), DAGER_OK);
   assert_int_equal(dager_options_set_string(options, "models_dir",
                                             getenv("DAGER_MODELS_DIR")),
@@ -377,7 +368,7 @@ static void turned_face_aligns_the_same(void **state) {
   need_models();
   engine = engine_with("attribute_crop", "aligned");
   assert_int_equal(dager_session_create(engine, &session), DAGER_OK);
-  photo = load_sample(3);
+  photo = support_load_sample(samples, 3);
   assert_int_equal(dager_detect(session, photo, &found), DAGER_OK);
   dager_face first = support_face_at(found, 0);
   /* An integer centre and an even side: the upright square is a copy. */
@@ -515,7 +506,7 @@ static void tiny_networks_find_the_faces(void **state) {
   assert_int_equal(dager_engine_create(options, &engine), DAGER_OK);
   dager_options_destroy(options);
   assert_int_equal(dager_session_create(engine, &session), DAGER_OK);
-  photo = load_sample(1);
+  photo = support_load_sample(samples, 1);
   assert_int_equal(dager_analyze(session, photo, &result), DAGER_OK);
   print_message("tiny detector on sample1: %zu faces\n",
                 dager_result_face_count(result));
@@ -594,8 +585,8 @@ static void eight_threads_match_one_on_photos(void **state) {
   need_models();
   engine = engine_with(NULL, NULL);
   assert_int_equal(dager_session_create(engine, &session), DAGER_OK);
-  images[0] = load_sample(2);
-  images[1] = load_sample(5);
+  images[0] = support_load_sample(samples, 2);
+  images[1] = support_load_sample(samples, 5);
   for (int i = 0; i < 2; i++) {
     assert_int_equal(dager_analyze(session, images[i], &expected[i]), DAGER_OK);
   }

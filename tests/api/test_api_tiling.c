@@ -189,15 +189,6 @@ static void need_real_models(void) {
   }
 }
 
-static dager_image *load_sample(int number) {
-  char path[1200];
-  dager_image *image = NULL;
-
-  snprintf(path, sizeof path, "%s/sample%d.jpg", samples, number);
-  assert_int_equal(dager_image_load_file(path, 0, &image), DAGER_OK);
-  return image;
-}
-
 /* The demo photos: one pass and the same faces with either value. */
 static void demo_photos_keep_one_pass(void **state) {
   (void)state;
@@ -206,7 +197,7 @@ static void demo_photos_keep_one_pass(void **state) {
   dager_engine *off = engine_with(NULL, "off");
 
   for (int number = 1; number <= 6; number++) {
-    dager_image *image = load_sample(number);
+    dager_image *image = support_load_sample(samples, number);
     int passes_auto, passes_off;
     dager_result *a = detect(automatic, image, &passes_auto);
     dager_result *b = detect(off, image, &passes_off);
@@ -255,7 +246,7 @@ static void many_faces_in_a_large_photo(void **state) {
   dager_image *grid;
 
   for (int i = 0; i < 6; i++)
-    photos[i] = load_sample(i + 1);
+    photos[i] = support_load_sample(samples, i + 1);
   /* Like C38: 3 + 3 + 3 + 4 + 5 + 4 faces, at 75..110 pixels in
    * 2880 x 1538. */
   grid = face_grid_of_photos((const dager_image *const *)photos);

@@ -17,6 +17,15 @@ int support_file_exists(const char *path) {
   return file != NULL;
 }
 
+dager_image *support_load_sample(const char *folder, int number) {
+  char path[1200];
+  dager_image *image = NULL;
+
+  snprintf(path, sizeof path, "%s/sample%d.jpg", folder, number);
+  assert_int_equal(dager_image_load_file(path, 0, &image), DAGER_OK);
+  return image;
+}
+
 dager_face support_face_at(const dager_result *result, size_t index) {
   dager_face face;
 
