@@ -5,6 +5,9 @@
  * the landmarks), so results can be compared with it network by network.
  */
 #include <math.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "api/api.h"
@@ -35,9 +38,30 @@ static dager_status check_image(const dager_image *image) {
   return DAGER_OK;
 }
 
-static void enter_stage(dager_session *session, dager_api_stage stage) {
-  if (session->stage_hook)
-    session->stage_hook(session->stage_hook_user, stage);
+/*
+ * What the steps of an analysis run on: the session (engine, stage hook)
+ * and a set of network workspaces, the session's own or, when the faces of
+ * a photo are analysed side by side, one worker thread's. Only the calling
+ * thread's runner reports stages to the hook.
+ */
+typedef struct runner {
+  dager_session *session;
+  dager_network_workspace *const *workspaces;
+  int timed;
+} runner;
+
+static runner session_runner(dager_session *session) {
+  runner r;
+
+  r.session = session;
+  r.workspaces = session->workspaces;
+  r.timed = 1;
+  return r;
+}
+
+static void enter_stage(const runner *r, dager_api_stage stage) {
+  if (r->timed && r->session->stage_hook)
+    r->session->stage_hook(r->session->stage_hook_user, stage);
 }
 
 /* The stage a network's run, or the preparation of its input, belongs to. */
@@ -49,16 +73,15 @@ static dager_api_stage stage_of(dager_api_network which, int preparing) {
   return preparing ? DAGER_API_STAGE_ALIGN : DAGER_API_STAGE_ATTRIBUTES;
 }
 
-static dager_status run_network(dager_session *session,
-                                dager_api_network which) {
-  enter_stage(session, stage_of(which, 0));
-  return dager_network_run(session->engine->networks[which],
-                           session->workspaces[which]);
+static dager_status run_network(const runner *r, dager_api_network which) {
+  enter_stage(r, stage_of(which, 0));
+  return dager_network_run(r->session->engine->networks[which],
+                           r->workspaces[which]);
 }
 
-static const float *output(dager_session *session, dager_api_network which,
+static const float *output(const runner *r, dager_api_network which,
                            int32_t index) {
-  return dager_network_output(session->workspaces[which], (uint32_t)index);
+  return dager_network_output(r->workspaces[which], (uint32_t)index);
 }
 
 /* Writes one detector pass's input: the pass region padded at the bottom
@@ -71,7 +94,9 @@ static dager_status detector_input(dager_session *session,
   dager_image_canvas canvas;
   uint32_t side = pass->width > pass->height ? pass->width : pass->height;
 
-  enter_stage(session, DAGER_API_STAGE_DETECT);
+  runner r = session_runner(session);
+
+  enter_stage(&r, DAGER_API_STAGE_DETECT);
   canvas.source = image;
   canvas.canvas_width = (int)side;
   canvas.canvas_height = (int)side;
@@ -87,6 +112,7 @@ static dager_status detector_input(dager_session *session,
  * square input; returns their number. */
 static size_t decode_detector(dager_session *session) {
   const dager_engine *engine = session->engine;
+  runner r = session_runner(session);
 
   if (engine->settings.detector == DAGER_API_DETECTOR_SSD) {
     size_t offset = 0;
@@ -95,10 +121,10 @@ static size_t decode_detector(dager_session *session) {
       size_t count = engine->ssd_box_counts[i];
 
       memcpy(session->joined_boxes + offset * 4,
-             output(session, DAGER_API_DETECTOR, engine->ssd_boxes[i]),
+             output(&r, DAGER_API_DETECTOR, engine->ssd_boxes[i]),
              count * 4 * sizeof(float));
       memcpy(session->joined_classes + offset * 3,
-             output(session, DAGER_API_DETECTOR, engine->ssd_classes[i]),
+             output(&r, DAGER_API_DETECTOR, engine->ssd_classes[i]),
              count * 3 * sizeof(float));
       offset += count;
     }
@@ -110,7 +136,7 @@ static size_t decode_detector(dager_session *session) {
         engine->networks[DAGER_API_DETECTOR], (uint32_t)engine->tiny_grid);
 
     return dager_face_tiny_decode(
-        output(session, DAGER_API_DETECTOR, engine->tiny_grid), grid.h, grid.w,
+        output(&r, DAGER_API_DETECTOR, engine->tiny_grid), grid.h, grid.w,
         grid.c, engine->tiny_anchors, engine->tiny_anchor_count,
         engine->min_score, session->candidates);
   }
@@ -169,6 +195,7 @@ static dager_status run_passes(dager_session *session, const dager_image *image,
                                size_t last, dager_face_candidate **list,
                                size_t *listed, size_t *capacity) {
   const dager_engine *engine = session->engine;
+  runner r = session_runner(session);
   dager_status status = DAGER_OK;
 
   for (size_t p = first; p < last; p++) {
@@ -179,7 +206,7 @@ static dager_status run_passes(dager_session *session, const dager_image *image,
     status = detector_input(session, image, pass);
     if (status != DAGER_OK)
       return status;
-    status = run_network(session, DAGER_API_DETECTOR);
+    status = run_network(&r, DAGER_API_DETECTOR);
     if (status != DAGER_OK)
       return status;
     decoded = decode_detector(session);
@@ -341,10 +368,10 @@ static dager_status detect_boxes(dager_session *session,
 
 /* Writes a face network's input: rect cut out of image, padded to a square
  * with the padding centred, resized. */
-static dager_status crop_input(dager_session *session, dager_api_network which,
+static dager_status crop_input(const runner *r, dager_api_network which,
                                const dager_image *image,
                                const dager_face_rect *rect) {
-  const dager_engine *engine = session->engine;
+  const dager_engine *engine = r->session->engine;
   const dager_model *model = engine->models[which];
   dager_tensor_shape input = dager_network_input_shape(engine->networks[which]);
   dager_image *crop = NULL;
@@ -352,7 +379,7 @@ static dager_status crop_input(dager_session *session, dager_api_network which,
   dager_status status;
   int offset_x, offset_y;
 
-  enter_stage(session, stage_of(which, 1));
+  enter_stage(r, stage_of(which, 1));
   /* The padding must be black, not the image around the rectangle, so the
    * rectangle is copied out first. */
   status = dager_image_crop(image, rect->x, rect->y, rect->width, rect->height,
@@ -368,22 +395,21 @@ static dager_status crop_input(dager_session *session, dager_api_network which,
   canvas.offset_y = offset_y;
   status = dager_image_resize_to_tensor(
       &canvas, (int)input.w, (int)input.h, model->mean, model->divisor,
-      dager_network_input(session->workspaces[which]));
+      dager_network_input(r->workspaces[which]));
   dager_image_free(crop);
   return status;
 }
 
 /* Writes a face network's input from the aligned crop of a face. */
-static dager_status aligned_input(dager_session *session,
-                                  dager_api_network which,
+static dager_status aligned_input(const runner *r, dager_api_network which,
                                   const dager_image *image,
                                   const float *landmarks) {
-  const dager_engine *engine = session->engine;
+  const dager_engine *engine = r->session->engine;
   const dager_model *model = engine->models[which];
   dager_tensor_shape input = dager_network_input_shape(engine->networks[which]);
   dager_face_affine to_crop, to_image;
 
-  enter_stage(session, stage_of(which, 1));
+  enter_stage(r, stage_of(which, 1));
   if (!dager_face_alignment_transform(landmarks, (int)input.w, &to_crop) ||
       !dager_face_affine_invert(&to_crop, &to_image)) {
     return DAGER_ERROR_OUT_OF_RANGE;
@@ -391,14 +417,13 @@ static dager_status aligned_input(dager_session *session,
   dager_face_warp_normalised(
       image->pixels, (uint32_t)image->width, (uint32_t)image->height,
       (size_t)image->width * 3, &to_image, (int)input.w, model->mean,
-      model->divisor, dager_network_input(session->workspaces[which]));
+      model->divisor, dager_network_input(r->workspaces[which]));
   return DAGER_OK;
 }
 
-static dager_status find_landmarks(dager_session *session,
-                                   const dager_image *image, dager_face *face,
-                                   dager_face_rect *crop) {
-  const dager_engine *engine = session->engine;
+static dager_status find_landmarks(const runner *r, const dager_image *image,
+                                   dager_face *face, dager_face_rect *crop) {
+  const dager_engine *engine = r->session->engine;
   dager_tensor_shape input =
       dager_network_input_shape(engine->networks[DAGER_API_LANDMARKS]);
   dager_status status;
@@ -409,17 +434,17 @@ static dager_status find_landmarks(dager_session *session,
                                 crop)) {
     return DAGER_OK;
   }
-  status = crop_input(session, DAGER_API_LANDMARKS, image, crop);
+  status = crop_input(r, DAGER_API_LANDMARKS, image, crop);
   if (status != DAGER_OK)
     return status;
-  status = run_network(session, DAGER_API_LANDMARKS);
+  status = run_network(r, DAGER_API_LANDMARKS);
   if (status != DAGER_OK)
     return status;
   /* Shifted by the unfloored corner of the clipped box, as the reference
    * does; see dager_face_landmarks_to_image. */
   dager_face_landmarks_to_image(
-      output(session, DAGER_API_LANDMARKS, engine->landmarks_output), input.w,
-      crop, (double)face->x, (double)face->y, &face->landmarks[0][0]);
+      output(r, DAGER_API_LANDMARKS, engine->landmarks_output), input.w, crop,
+      (double)face->x, (double)face->y, &face->landmarks[0][0]);
   face->has_landmarks = 1;
 
   /* A detector box often stops at the edge that cuts a face; landmarks
@@ -437,14 +462,14 @@ static dager_status find_landmarks(dager_session *session,
 /* Prepares the input of an attribute network on a face: the aligned crop,
  * or the reference's box crop. Returns 0 (no error) when the face leaves
  * nothing to crop. */
-static int attribute_input(dager_session *session, dager_api_network which,
+static int attribute_input(const runner *r, dager_api_network which,
                            const dager_image *image, const dager_face *face,
                            dager_status *status) {
   double box[4];
   dager_face_rect rect;
 
-  if (session->engine->settings.aligned_attributes) {
-    *status = aligned_input(session, which, image, &face->landmarks[0][0]);
+  if (r->session->engine->settings.aligned_attributes) {
+    *status = aligned_input(r, which, image, &face->landmarks[0][0]);
     if (*status == DAGER_ERROR_OUT_OF_RANGE) {
       *status = DAGER_OK;
       return 0;
@@ -458,26 +483,25 @@ static int attribute_input(dager_session *session, dager_api_network which,
     *status = DAGER_OK;
     return 0;
   }
-  *status = crop_input(session, which, image, &rect);
+  *status = crop_input(r, which, image, &rect);
   return *status == DAGER_OK;
 }
 
-static dager_status find_attributes(dager_session *session,
-                                    const dager_image *image,
+static dager_status find_attributes(const runner *r, const dager_image *image,
                                     dager_api_face *stored,
                                     const dager_face_rect *landmark_crop) {
-  const dager_engine *engine = session->engine;
+  const dager_engine *engine = r->session->engine;
   dager_face *face = &stored->face;
   dager_status status = DAGER_OK;
 
   if (engine->networks[DAGER_API_AGE_GENDER] &&
-      attribute_input(session, DAGER_API_AGE_GENDER, image, face, &status)) {
-    status = run_network(session, DAGER_API_AGE_GENDER);
+      attribute_input(r, DAGER_API_AGE_GENDER, image, face, &status)) {
+    status = run_network(r, DAGER_API_AGE_GENDER);
     if (status != DAGER_OK)
       return status;
-    face->age = output(session, DAGER_API_AGE_GENDER, engine->age_output)[0];
+    face->age = output(r, DAGER_API_AGE_GENDER, engine->age_output)[0];
     face->gender = dager_face_gender(
-        output(session, DAGER_API_AGE_GENDER, engine->gender_output),
+        output(r, DAGER_API_AGE_GENDER, engine->gender_output),
         engine->male_index, &face->gender_probability);
     face->has_attributes = 1;
   }
@@ -485,12 +509,12 @@ static dager_status find_attributes(dager_session *session,
     return status;
 
   if (engine->networks[DAGER_API_EXPRESSION] &&
-      attribute_input(session, DAGER_API_EXPRESSION, image, face, &status)) {
-    status = run_network(session, DAGER_API_EXPRESSION);
+      attribute_input(r, DAGER_API_EXPRESSION, image, face, &status)) {
+    status = run_network(r, DAGER_API_EXPRESSION);
     if (status != DAGER_OK)
       return status;
     face->dominant_emotion = dager_face_emotions_reorder(
-        output(session, DAGER_API_EXPRESSION, engine->expressions_output),
+        output(r, DAGER_API_EXPRESSION, engine->expressions_output),
         engine->emotion_map, face->emotions);
     face->has_attributes = 1;
   }
@@ -505,14 +529,14 @@ static dager_status find_attributes(dager_session *session,
     if (dager_face_rect_from_box(box[0], box[1], box[2], box[3],
                                  (uint32_t)image->width,
                                  (uint32_t)image->height, &rect)) {
-      status = crop_input(session, DAGER_API_DESCRIPTOR, image, &rect);
+      status = crop_input(r, DAGER_API_DESCRIPTOR, image, &rect);
       if (status != DAGER_OK)
         return status;
-      status = run_network(session, DAGER_API_DESCRIPTOR);
+      status = run_network(r, DAGER_API_DESCRIPTOR);
       if (status != DAGER_OK)
         return status;
       memcpy(stored->descriptor,
-             output(session, DAGER_API_DESCRIPTOR, engine->descriptor_output),
+             output(r, DAGER_API_DESCRIPTOR, engine->descriptor_output),
              sizeof stored->descriptor);
       face->has_descriptor = 1;
     }
@@ -567,6 +591,109 @@ static dager_status whole_image_face(const dager_image *image,
   return DAGER_OK;
 }
 
+/* Landmarks, then (unless only detecting) attributes of one placed face. */
+static dager_status analyse_face(const runner *r, const dager_image *image,
+                                 dager_api_face *stored, analyse_mode mode) {
+  dager_face_rect crop;
+  dager_status status = find_landmarks(r, image, &stored->face, &crop);
+
+  if (status == DAGER_OK && mode != ANALYSE_DETECT &&
+      stored->face.has_landmarks) {
+    status = find_attributes(r, image, stored, &crop);
+  }
+  return status;
+}
+
+/* The faces of one photo shared out among the session's worker threads. */
+typedef struct face_job {
+  dager_session *session;
+  const dager_image *image;
+  dager_result *result;
+  analyse_mode mode;
+  _Atomic size_t next; /* the next face a thread takes */
+} face_job;
+
+/* One worker thread: takes faces one at a time until none is left, so a
+ * photo of three faces keeps two threads busy until the last one. Each
+ * face's work is the same whichever thread does it, so results do not
+ * depend on the thread count; a failure is kept with the face's index and
+ * message, because the message is recorded for this thread only. */
+static void analyse_faces_on_thread(void *context, uint32_t begin, uint32_t end,
+                                    uint32_t thread_index) {
+  face_job *job = context;
+  dager_session *session = job->session;
+  dager_api_face_failure *failure = &session->face_failures[thread_index];
+  runner r;
+
+  (void)begin;
+  (void)end;
+  r.session = session;
+  r.workspaces = session->face_workspaces[thread_index];
+  r.timed = 0;
+  for (;;) {
+    size_t face = atomic_fetch_add(&job->next, 1);
+    dager_status status;
+
+    if (face >= job->result->face_count)
+      return;
+    status = analyse_face(&r, job->image, &job->result->faces[face], job->mode);
+    if (status != DAGER_OK && face < failure->face) {
+      failure->status = status;
+      failure->face = face;
+      snprintf(failure->message, sizeof failure->message, "%s",
+               dager_last_error_message());
+    }
+  }
+}
+
+/*
+ * Landmarks and attributes of every placed face: on the calling thread, or,
+ * when the session has worker threads and the photo more than one face,
+ * one face per thread at a time, each thread with workspaces of its own
+ * and its networks on one thread (splitting the rows of a 112-pixel
+ * network over two threads gains less than running two faces at once).
+ * Then the stage hook sees these faces as one attributes stage.
+ */
+static dager_status analyse_faces(dager_session *session,
+                                  const dager_image *image,
+                                  dager_result *result, analyse_mode mode) {
+  runner r = session_runner(session);
+  face_job job;
+  const dager_api_face_failure *first = NULL;
+
+  if (session->face_threads < 2 || result->face_count < 2) {
+    for (size_t i = 0; i < result->face_count; i++) {
+      dager_status status = analyse_face(&r, image, &result->faces[i], mode);
+
+      if (status != DAGER_OK)
+        return status;
+    }
+    return DAGER_OK;
+  }
+
+  enter_stage(&r, DAGER_API_STAGE_ATTRIBUTES);
+  job.session = session;
+  job.image = image;
+  job.result = result;
+  job.mode = mode;
+  atomic_init(&job.next, 0);
+  for (uint32_t t = 0; t < session->face_threads; t++) {
+    session->face_failures[t].status = DAGER_OK;
+    session->face_failures[t].face = SIZE_MAX;
+  }
+  dager_thread_pool_run(session->pool, session->face_threads,
+                        analyse_faces_on_thread, &job);
+  for (uint32_t t = 0; t < session->face_threads; t++) {
+    const dager_api_face_failure *failure = &session->face_failures[t];
+
+    if (failure->status != DAGER_OK && (!first || failure->face < first->face))
+      first = failure;
+  }
+  if (first)
+    return dager_fail(first->status, "%s", first->message);
+  return DAGER_OK;
+}
+
 static dager_status analyse(dager_session *session, const dager_image *image,
                             analyse_mode mode, dager_result **out) {
   const dager_engine *engine;
@@ -574,6 +701,7 @@ static dager_status analyse(dager_session *session, const dager_image *image,
   size_t found_count = 0;
   dager_result *result;
   dager_status status;
+  runner timing;
   int truncated;
 
   dager_clear_error();
@@ -586,6 +714,7 @@ static dager_status analyse(dager_session *session, const dager_image *image,
   if (status != DAGER_OK)
     return status;
   engine = session->engine;
+  timing = session_runner(session);
   if (mode != ANALYSE_GIVEN_FACE && !engine->networks[DAGER_API_DETECTOR]) {
     return dager_fail(DAGER_ERROR_NOT_LOADED,
                       "the engine was created without the detector");
@@ -620,32 +749,24 @@ static dager_status analyse(dager_session *session, const dager_image *image,
 
   for (size_t i = 0; i < found_count; i++) {
     dager_api_face *stored = &result->faces[result->face_count];
-    dager_face_rect crop;
 
-    if (!place_face(&found[i], image->width, image->height, &stored->face)) {
-      continue;
-    }
-    result->face_count++;
-    if (!engine->networks[DAGER_API_LANDMARKS])
-      continue;
-    status = find_landmarks(session, image, &stored->face, &crop);
+    if (place_face(&found[i], image->width, image->height, &stored->face))
+      result->face_count++;
+  }
+  if (engine->networks[DAGER_API_LANDMARKS]) {
+    status = analyse_faces(session, image, result, mode);
     if (status != DAGER_OK)
       goto fail;
-    if (mode != ANALYSE_DETECT && stored->face.has_landmarks) {
-      status = find_attributes(session, image, stored, &crop);
-      if (status != DAGER_OK)
-        goto fail;
-    }
   }
   dager_mem_free(found);
-  enter_stage(session, DAGER_API_STAGE_DONE);
+  enter_stage(&timing, DAGER_API_STAGE_DONE);
   *out = result;
   return DAGER_OK;
 
 fail:
   dager_mem_free(found);
   dager_result_destroy(result);
-  enter_stage(session, DAGER_API_STAGE_DONE);
+  enter_stage(&timing, DAGER_API_STAGE_DONE);
   return status;
 }
 

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/error.h"
 #include "dager.h"
 #include "face/detect.h"
 #include "kernels/kernels.h"
@@ -90,6 +91,8 @@ struct dager_engine {
  * detector's inputs, runs and box decoding), landmarks (their crops and
  * runs), align (every attribute network's input: crop, pad and resize, or
  * the aligned warp) and attributes (the attribute and descriptor runs).
+ * When a session's worker threads analyse the faces of a photo side by
+ * side, all their work is one attributes stage.
  */
 typedef enum dager_api_stage {
   DAGER_API_STAGE_DETECT = 0,
@@ -102,6 +105,13 @@ typedef enum dager_api_stage {
 /* Called as an analysis enters each stage, and with DONE at its end. */
 typedef void (*dager_api_stage_hook)(void *user, dager_api_stage stage);
 
+/* A worker thread's first failure on the faces of a photo. */
+typedef struct dager_api_face_failure {
+  dager_status status;
+  size_t face;
+  char message[DAGER_ERROR_MESSAGE_MAX];
+} dager_api_face_failure;
+
 struct dager_session {
   const dager_engine *engine;
   /* Internal timing hook for the benchmark; NULL in normal use. */
@@ -112,6 +122,13 @@ struct dager_session {
   /* Arena and scratch shared by every workspace (see session.c). */
   void *workspace_memory;
   size_t workspace_size;
+  /* With worker threads: per thread, workspaces of the face networks in a
+   * block of their own, so the faces of a photo run side by side
+   * (analyze.c), and where a thread's failure is kept. */
+  uint32_t face_threads; /* 0 without worker threads */
+  dager_network_workspace *(*face_workspaces)[DAGER_API_NETWORK_COUNT];
+  void **face_memory;
+  dager_api_face_failure *face_failures;
   /* SSD predictor outputs joined in predictor order. */
   float *joined_boxes;
   float *joined_classes;

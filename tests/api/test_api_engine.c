@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -581,20 +582,22 @@ static void eight_threads_match_one(void **state) {
   dager_engine_destroy(engine);
 }
 
-/* Allocation hook that fails the fail_at-th allocation (1-based). */
-static size_t allocation_count;
-static size_t fail_at;
+/* Allocation hook that fails the fail_at-th allocation (1-based). Atomic:
+ * with two faces and two threads, the faces allocate their crops on both
+ * threads at once. */
+static _Atomic size_t allocation_count;
+static _Atomic size_t fail_at;
 
 static void *failing_malloc(void *user, size_t size) {
   (void)user;
-  if (++allocation_count == fail_at)
+  if (atomic_fetch_add(&allocation_count, 1) + 1 == atomic_load(&fail_at))
     return NULL;
   return malloc(size);
 }
 
 static void *failing_realloc(void *user, void *pointer, size_t size) {
   (void)user;
-  if (++allocation_count == fail_at)
+  if (atomic_fetch_add(&allocation_count, 1) + 1 == atomic_load(&fail_at))
     return NULL;
   return realloc(pointer, size);
 }
@@ -616,9 +619,12 @@ static dager_status full_analysis(const char *crop_mode) {
   uint8_t crop[32 * 32 * 3];
   dager_status status;
 
+  /* Two faces, so that the session's two threads analyse them side by
+   * side and a failure on a worker thread is reported too. */
   memset(pixels, 0, sizeof pixels);
   for (int y = 2 * CELL; y < 3 * CELL; y++) {
     memset(pixels + ((size_t)y * IMAGE_W + 3 * CELL) * 3, 255, CELL * 3);
+    memset(pixels + ((size_t)y * IMAGE_W + 6 * CELL) * 3, 255, CELL * 3);
   }
   status = dager_options_create(&options);
   if (!status)
@@ -638,7 +644,7 @@ static dager_status full_analysis(const char *crop_mode) {
   }
   if (!status)
     status = dager_analyze(session, image, &result);
-  if (!status && dager_result_face_count(result) != 1) {
+  if (!status && dager_result_face_count(result) != 2) {
     status = DAGER_ERROR_INTERNAL;
   }
   if (!status) {

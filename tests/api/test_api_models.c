@@ -609,6 +609,69 @@ static void eight_threads_match_one_on_photos(void **state) {
   dager_engine_destroy(engine);
 }
 
+/* An engine of the default networks with "threads" and "attribute_crop". */
+static dager_engine *engine_threads(int threads, const char *crop) {
+  dager_options *options = NULL;
+  dager_engine *engine = NULL;
+
+  assert_int_equal(dager_options_create(&options), DAGER_OK);
+  assert_int_equal(dager_options_set_string(options, "models_dir",
+                                            getenv("DAGER_MODELS_DIR")),
+                   DAGER_OK);
+  assert_int_equal(dager_options_set_int(options, "threads", threads),
+                   DAGER_OK);
+  assert_int_equal(dager_options_set_string(options, "attribute_crop", crop),
+                   DAGER_OK);
+  assert_int_equal(dager_engine_create(options, &engine), DAGER_OK);
+  dager_options_destroy(options);
+  return engine;
+}
+
+/*
+ * With worker threads a session analyses the faces of a photo side by side
+ * (and splits the detector's rows): every demo photo, both crops, must give
+ * exactly what one thread gives.
+ */
+static void worker_threads_give_the_same_faces(void **state) {
+  static const char *const crops[2] = {"box", "aligned"};
+  (void)state;
+
+  need_models();
+  for (int c = 0; c < 2; c++) {
+    dager_engine *engines[3];
+    dager_session *sessions[3];
+
+    for (int e = 0; e < 3; e++) {
+      engines[e] = engine_threads(e + 1, crops[c]);
+      assert_int_equal(dager_session_create(engines[e], &sessions[e]),
+                       DAGER_OK);
+    }
+    for (int number = 1; number <= 6; number++) {
+      dager_image *image = support_load_sample(samples, number);
+      dager_result *one = NULL;
+
+      assert_int_equal(dager_analyze(sessions[0], image, &one), DAGER_OK);
+      assert_true(dager_result_face_count(one) >= 3);
+      for (int e = 1; e < 3; e++) {
+        dager_result *more = NULL;
+
+        assert_int_equal(dager_analyze(sessions[e], image, &more), DAGER_OK);
+        if (!same_result(one, more)) {
+          fail_msg("sample%d, %s crop: %d threads differ from one", number,
+                   crops[c], e + 1);
+        }
+        dager_result_destroy(more);
+      }
+      dager_result_destroy(one);
+      dager_image_destroy(image);
+    }
+    for (int e = 0; e < 3; e++) {
+      dager_session_destroy(sessions[e]);
+      dager_engine_destroy(engines[e]);
+    }
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(samples_give_plausible_faces),
@@ -616,6 +679,7 @@ int main(void) {
       cmocka_unit_test(turned_face_aligns_the_same),
       cmocka_unit_test(tiny_networks_find_the_faces),
       cmocka_unit_test(eight_threads_match_one_on_photos),
+      cmocka_unit_test(worker_threads_give_the_same_faces),
   };
   int failures = cmocka_run_group_tests(tests, setup, NULL);
 
