@@ -236,6 +236,8 @@ static attributes attributes_through(dager_session *session,
   attributes found;
   float probability;
 
+  /* A session's networks share one arena (lib/api/session.c), so each
+   * network's outputs are read right after its own run. */
   for (int k = 0; k < 2; k++) {
     dager_network_workspace *workspace = session->workspaces[which[k]];
     const dager_model *model = engine->models[which[k]];
@@ -251,20 +253,21 @@ static attributes attributes_through(dager_session *session,
         model->divisor, dager_network_input(workspace));
     assert_int_equal(dager_network_run(engine->networks[which[k]], workspace),
                      DAGER_OK);
+    if (which[k] == DAGER_API_AGE_GENDER) {
+      found.age = (double)dager_network_output(workspace,
+                                               (uint32_t)engine->age_output)[0];
+      found.female =
+          dager_face_gender(
+              dager_network_output(workspace, (uint32_t)engine->gender_output),
+              engine->male_index, &probability) == DAGER_GENDER_FEMALE
+              ? (double)probability
+              : 1.0 - (double)probability;
+    } else {
+      dager_face_emotions_reorder(
+          dager_network_output(workspace, (uint32_t)engine->expressions_output),
+          engine->emotion_map, found.emotions);
+    }
   }
-  found.age = dager_network_output(session->workspaces[DAGER_API_AGE_GENDER],
-                                   (uint32_t)engine->age_output)[0];
-  found.female =
-      dager_face_gender(
-          dager_network_output(session->workspaces[DAGER_API_AGE_GENDER],
-                               (uint32_t)engine->gender_output),
-          engine->male_index, &probability) == DAGER_GENDER_FEMALE
-          ? (double)probability
-          : 1.0 - (double)probability;
-  dager_face_emotions_reorder(
-      dager_network_output(session->workspaces[DAGER_API_EXPRESSION],
-                           (uint32_t)engine->expressions_output),
-      engine->emotion_map, found.emotions);
   return found;
 }
 
