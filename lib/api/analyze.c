@@ -610,6 +610,7 @@ typedef struct face_job {
   const dager_image *image;
   dager_result *result;
   analyse_mode mode;
+  size_t count;        /* the faces run side by side: 0..count-1 */
   _Atomic size_t next; /* the next face a thread takes */
 } face_job;
 
@@ -634,7 +635,7 @@ static void analyse_faces_on_thread(void *context, uint32_t begin, uint32_t end,
     size_t face = atomic_fetch_add(&job->next, 1);
     dager_status status;
 
-    if (face >= job->result->face_count)
+    if (face >= job->count)
       return;
     status = analyse_face(&r, job->image, &job->result->faces[face], job->mode);
     if (status != DAGER_OK && face < failure->face) {
@@ -658,39 +659,47 @@ static dager_status analyse_faces(dager_session *session,
                                   const dager_image *image,
                                   dager_result *result, analyse_mode mode) {
   runner r = session_runner(session);
+  uint32_t threads = session->face_threads;
+  size_t side_by_side = 0;
   face_job job;
   const dager_api_face_failure *first = NULL;
 
-  if (session->face_threads < 2 || result->face_count < 2) {
-    for (size_t i = 0; i < result->face_count; i++) {
-      dager_status status = analyse_face(&r, image, &result->faces[i], mode);
-
-      if (status != DAGER_OK)
-        return status;
+  /* Faces in whole rounds of one per thread side by side; the faces left
+   * over (fewer than the threads) run one after another with their
+   * networks' rows split over all threads, so no thread sits idle while
+   * the last face of a photo is analysed. */
+  if (threads >= 2 && result->face_count >= threads)
+    side_by_side = result->face_count - result->face_count % threads;
+  if (side_by_side > 0) {
+    enter_stage(&r, DAGER_API_STAGE_ATTRIBUTES);
+    job.session = session;
+    job.image = image;
+    job.result = result;
+    job.mode = mode;
+    job.count = side_by_side;
+    atomic_init(&job.next, 0);
+    for (uint32_t t = 0; t < threads; t++) {
+      session->face_failures[t].status = DAGER_OK;
+      session->face_failures[t].face = SIZE_MAX;
     }
-    return DAGER_OK;
-  }
+    dager_thread_pool_run(session->pool, threads, analyse_faces_on_thread,
+                          &job);
+    for (uint32_t t = 0; t < threads; t++) {
+      const dager_api_face_failure *failure = &session->face_failures[t];
 
-  enter_stage(&r, DAGER_API_STAGE_ATTRIBUTES);
-  job.session = session;
-  job.image = image;
-  job.result = result;
-  job.mode = mode;
-  atomic_init(&job.next, 0);
-  for (uint32_t t = 0; t < session->face_threads; t++) {
-    session->face_failures[t].status = DAGER_OK;
-    session->face_failures[t].face = SIZE_MAX;
+      if (failure->status != DAGER_OK &&
+          (!first || failure->face < first->face))
+        first = failure;
+    }
+    if (first)
+      return dager_fail(first->status, "%s", first->message);
   }
-  dager_thread_pool_run(session->pool, session->face_threads,
-                        analyse_faces_on_thread, &job);
-  for (uint32_t t = 0; t < session->face_threads; t++) {
-    const dager_api_face_failure *failure = &session->face_failures[t];
+  for (size_t i = side_by_side; i < result->face_count; i++) {
+    dager_status status = analyse_face(&r, image, &result->faces[i], mode);
 
-    if (failure->status != DAGER_OK && (!first || failure->face < first->face))
-      first = failure;
+    if (status != DAGER_OK)
+      return status;
   }
-  if (first)
-    return dager_fail(first->status, "%s", first->message);
   return DAGER_OK;
 }
 
