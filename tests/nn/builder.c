@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "kernels/scalar/scalar.h"
 #include "nn/network_internal.h"
 #include "nn/nn.h"
 #include "nn/thread_pool.h"
@@ -351,4 +352,51 @@ float *run_model(const dager_model *model, const dager_kernels *kernels,
   dager_thread_pool_destroy(pool);
   dager_network_destroy(network);
   return result;
+}
+
+void check_model_everywhere(const dager_model *model, const float *input,
+                            const float *expected, size_t expected_count,
+                            double absolute) {
+  static const int poisons[] = {0x00, 0xff, 0x7f};
+  dager_kernels scalar_table;
+
+  dager_kernels_fill_scalar(&scalar_table);
+  for (int isa = -1; isa < DAGER_ISA_COUNT; isa++) {
+    const dager_kernels *table =
+        isa < 0 ? &scalar_table : dager_kernels_for_isa((dager_isa)isa);
+    float *first = NULL;
+
+    /* The dispatch's scalar table is the one already run directly. */
+    if (!table || (isa >= 0 && table->isa == DAGER_ISA_SCALAR))
+      continue;
+    for (uint32_t threads = 0; threads <= 4; threads++) {
+      for (size_t p = 0; p < sizeof poisons / sizeof poisons[0]; p++) {
+        size_t n;
+        float *got = run_model(model, table, threads, poisons[p], input, &n);
+
+        assert_int_equal(n, expected_count);
+        if (!first) {
+          first = got;
+          assert_close(got, expected, n, absolute, isa < 0 ? 1e-4 : 1e-3,
+                       table->name);
+          continue;
+        }
+        if (memcmp(first, got, n * sizeof(float)) != 0) {
+          fail_msg("%s: %u threads, poison %#x differ from the first run",
+                   table->name, threads, poisons[p]);
+        }
+        free(got);
+      }
+    }
+    free(first);
+  }
+}
+
+float *builder_random_input(const builder *b, uint64_t seed) {
+  size_t n = (size_t)b->model.input_h * b->model.input_w * b->model.input_c;
+  float *input = malloc(n * sizeof(float) + 1);
+
+  assert_non_null(input);
+  fill_random(input, n, seed + n);
+  return input;
 }

@@ -86,4 +86,20 @@ float *run_model(const dager_model *model, const dager_kernels *kernels,
                  uint32_t threads, int poison, const float *input,
                  size_t *out_count);
 
+/*
+ * Runs the model in every configuration against expected (the outputs in
+ * order, concatenated): the scalar table and then the table of every
+ * instruction set this machine has, each with no pool and pools of 1..4
+ * threads and three arena poisons, all runs of one table bit-identical.
+ * The scalar table must agree with the naive code to rounding (absolute,
+ * relative 1e-4); the SIMD tables get relative 1e-3, because their sums
+ * may be reassociated and fused.
+ */
+void check_model_everywhere(const dager_model *model, const float *input,
+                            const float *expected, size_t expected_count,
+                            double absolute);
+
+/* A malloc'd input for the model b builds, deterministic from seed. */
+float *builder_random_input(const builder *b, uint64_t seed);
+
 #endif /* DAGER_TESTS_NN_BUILDER_H */

@@ -32,61 +32,9 @@ static int setup(void **state) {
   return 0;
 }
 
-/*
- * Runs the model in every configuration against expected (the outputs in
- * order, concatenated), with the scalar table and then with the table of
- * every instruction set this machine has. The scalar table must agree
- * with the naive code to rounding; the SIMD tables get a looser bound
- * because their sums may be reassociated and fused.
- */
-static void check_model_within(const dager_model *model, const float *input,
-                               const float *expected, size_t expected_count,
-                               double absolute) {
-  static const int poisons[] = {0x00, 0xff, 0x7f};
-
-  for (int isa = -1; isa < DAGER_ISA_COUNT; isa++) {
-    const dager_kernels *table =
-        isa < 0 ? &scalar_table : dager_kernels_for_isa((dager_isa)isa);
-    float *first = NULL;
-    size_t count = 0;
-
-    /* The dispatch's scalar table is the one already run directly. */
-    if (!table || (isa >= 0 && table->isa == DAGER_ISA_SCALAR))
-      continue;
-    for (uint32_t threads = 0; threads <= 4; threads++) {
-      for (size_t p = 0; p < sizeof poisons / sizeof poisons[0]; p++) {
-        size_t n;
-        float *got = run_model(model, table, threads, poisons[p], input, &n);
-        assert_int_equal(n, expected_count);
-        if (!first) {
-          first = got;
-          count = n;
-          assert_close(got, expected, n, absolute, isa < 0 ? 1e-4 : 1e-3,
-                       table->name);
-          continue;
-        }
-        if (memcmp(first, got, count * sizeof(float)) != 0) {
-          fail_msg("%s: %u threads, poison %#x differ from the first run",
-                   table->name, threads, poisons[p]);
-        }
-        free(got);
-      }
-    }
-    free(first);
-  }
-}
-
 static void check_model(const dager_model *model, const float *input,
                         const float *expected, size_t expected_count) {
-  check_model_within(model, input, expected, expected_count, 1e-4);
-}
-
-static float *random_input(const builder *b) {
-  size_t n = (size_t)b->model.input_h * b->model.input_w * b->model.input_c;
-  float *input = malloc(n * sizeof(float) + 1);
-  assert_non_null(input);
-  fill_random(input, n, 4242 + n);
-  return input;
+  check_model_everywhere(model, input, expected, expected_count, 1e-4);
 }
 
 static void set_activation(dager_model_node *node, uint32_t which) {
@@ -129,7 +77,7 @@ static void convolution_shapes(void **state) {
           set_activation(node, cases);
           builder_output(&b, node->output, "y");
 
-          float *input = random_input(&b);
+          float *input = builder_random_input(&b, 4242);
           naive_tensor x = naive_copy(input, h, w, in_c);
           naive_tensor y =
               naive_conv(&x, builder_data(&b, filter), kh, kw, out_c, node,
@@ -169,7 +117,7 @@ static void convolution_with_residual(void **state) {
   second->activation = DAGER_ACTIVATION_RELU;
   builder_output(&b, second->output, "y");
 
-  float *input = random_input(&b);
+  float *input = builder_random_input(&b, 4242);
   naive_tensor x = naive_copy(input, 6, 7, 4);
   naive_tensor r =
       naive_conv(&x, builder_data(&b, f1), 3, 3, 5, first, NULL, NULL);
@@ -223,7 +171,7 @@ static void winograd_network(uint32_t h, uint32_t w) {
   third->weights[0] = f3;
   builder_output(&b, third->output, "y");
 
-  float *input = random_input(&b);
+  float *input = builder_random_input(&b, 4242);
   naive_tensor x = naive_copy(input, h, w, c);
   naive_tensor y1 = naive_conv(&x, builder_data(&b, f1), 3, 3, mid, first,
                                builder_data(&b, b1), NULL);
@@ -240,8 +188,8 @@ static void winograd_network(uint32_t h, uint32_t w) {
     if (fabs((double)y3.data[i]) > largest)
       largest = fabs((double)y3.data[i]);
   }
-  check_model_within(&b.model, input, y3.data, (size_t)y3.h * y3.w * y3.c,
-                     1e-4 + 1e-5 * largest);
+  check_model_everywhere(&b.model, input, y3.data, (size_t)y3.h * y3.w * y3.c,
+                         1e-4 + 1e-5 * largest);
 
   dager_network *network = NULL;
   assert_int_equal(dager_network_create(&b.model, &scalar_table, &network),
@@ -299,7 +247,7 @@ static void depthwise_shapes(void **state) {
           set_activation(node, cases);
           builder_output(&b, node->output, "y");
 
-          float *input = random_input(&b);
+          float *input = builder_random_input(&b, 4242);
           naive_tensor x = naive_copy(input, h, w, c);
           naive_tensor y =
               naive_depthwise(&x, builder_data(&b, filter), 3, 3, node,
@@ -343,7 +291,7 @@ static void pooling_shapes(void **state) {
             windows[wi][2] ? DAGER_PADDING_SAME : DAGER_PADDING_VALID;
         builder_output(&b, node->output, "y");
 
-        float *input = random_input(&b);
+        float *input = builder_random_input(&b, 4242);
         naive_tensor x = naive_copy(input, h, w, c);
         naive_tensor y = naive_pool(&x, node, is_max);
         check_model(&b.model, input, y.data, (size_t)y.h * y.w * y.c);
@@ -367,7 +315,7 @@ static void global_average_pool(void **state) {
   dager_model_node *node = builder_node1(&b, DAGER_OP_GLOBAL_AVERAGE_POOL, 0);
   builder_output(&b, node->output, "y");
 
-  float *input = random_input(&b);
+  float *input = builder_random_input(&b, 4242);
   float expected[9];
   for (uint32_t c = 0; c < 9; c++) {
     double sum = 0;
@@ -406,7 +354,7 @@ static void add_with_activation(void **state) {
   builder_output(&b, add2->output, "two");
   builder_output(&b, add3->output, "three");
 
-  float *input = random_input(&b);
+  float *input = builder_random_input(&b, 4242);
   naive_tensor x = naive_copy(input, 5, 6, 4);
   naive_tensor a =
       naive_conv(&x, builder_data(&b, f), 1, 1, 4, conv, NULL, NULL);
@@ -447,7 +395,7 @@ static void affine_and_activation_only(void **state) {
   builder_output(&b, affine->output, "affine");
   builder_output(&b, relu->output, "relu");
 
-  float *input = random_input(&b);
+  float *input = builder_random_input(&b, 4242);
   const size_t n = 3 * 5 * 6;
   float expected[2 * 3 * 5 * 6];
   const float *s = builder_data(&b, scale);
@@ -485,7 +433,7 @@ static void concat_and_padding(void **state) {
   builder_output(&b, widen->output, "widen");
   builder_output(&b, pad->output, "pad");
 
-  float *input = random_input(&b);
+  float *input = builder_random_input(&b, 4242);
   naive_tensor x = naive_copy(input, 4, 3, 3);
   naive_tensor a =
       naive_conv(&x, builder_data(&b, f), 1, 1, 5, conv, NULL, NULL);
@@ -543,7 +491,7 @@ static void fully_connected_and_softmax(void **state) {
   builder_output(&b, soft->output, "softmax");
   builder_output(&b, pixel_soft->output, "pixels");
 
-  float *input = random_input(&b);
+  float *input = builder_random_input(&b, 4242);
   naive_tensor x = naive_copy(input, 3, 2, 5);
   naive_tensor y = naive_fully_connected(&x, builder_data(&b, weights), 13,
                                          builder_data(&b, bias), fc);
@@ -632,7 +580,7 @@ static void combined_network(void **state) {
   builder_output(&b, soft->output, "classes");
   builder_output(&b, pw->output, "features");
 
-  float *input = random_input(&b);
+  float *input = builder_random_input(&b, 4242);
   naive_tensor x = naive_copy(input, 17, 15, 3);
   naive_tensor s = naive_conv(&x, builder_data(&b, stem_f), 3, 3, 8, stem,
                               builder_data(&b, stem_b), NULL);
@@ -774,7 +722,7 @@ static void shared_network_runs_concurrently(void **state) {
   dager_model_node *pool =
       builder_node1(&b, DAGER_OP_GLOBAL_AVERAGE_POOL, conv->output);
   builder_output(&b, pool->output, "y");
-  float *input = random_input(&b);
+  float *input = builder_random_input(&b, 4242);
   assert_int_equal(dager_network_create(&b.model, NULL, &network), DAGER_OK);
 
   for (int i = 0; i < 3; i++) {

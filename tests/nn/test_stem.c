@@ -31,47 +31,6 @@ static int setup(void **state) {
   return 0;
 }
 
-static void check_runs(const dager_model *model, const float *input,
-                       const float *expected, size_t expected_count) {
-  static const int poisons[] = {0x00, 0xff, 0x7f};
-
-  for (int isa = -1; isa < DAGER_ISA_COUNT; isa++) {
-    const dager_kernels *table =
-        isa < 0 ? &scalar_table : dager_kernels_for_isa((dager_isa)isa);
-    float *first = NULL;
-
-    if (!table || (isa >= 0 && table->isa == DAGER_ISA_SCALAR))
-      continue;
-    for (uint32_t threads = 0; threads <= 4; threads++) {
-      for (size_t p = 0; p < sizeof poisons / sizeof poisons[0]; p++) {
-        size_t n;
-        float *got = run_model(model, table, threads, poisons[p], input, &n);
-        assert_int_equal(n, expected_count);
-        if (!first) {
-          first = got;
-          assert_close(got, expected, n, 1e-4, isa < 0 ? 1e-4 : 1e-3,
-                       table->name);
-          continue;
-        }
-        if (memcmp(first, got, n * sizeof(float)) != 0) {
-          fail_msg("%s: %u threads, poison %#x differ from the first run",
-                   table->name, threads, poisons[p]);
-        }
-        free(got);
-      }
-    }
-    free(first);
-  }
-}
-
-static float *random_input(const builder *b) {
-  size_t n = (size_t)b->model.input_h * b->model.input_w * b->model.input_c;
-  float *input = malloc(n * sizeof(float) + 1);
-  assert_non_null(input);
-  fill_random(input, n, 777 + n);
-  return input;
-}
-
 /* The step kind network.c chose for node 0 with this table. */
 static int stem_of_first_node(const dager_model *model,
                               const dager_kernels *table, size_t *arena) {
@@ -153,10 +112,11 @@ static void conv_then_pool(void **state) {
                         channels[(s + k) % 4][1], kernel, stride, same_conv,
                         same_pool, cases, 900 + cases);
         builder_output(&m.b, m.pool, "y");
-        float *input = random_input(&m.b);
+        float *input = builder_random_input(&m.b, 777);
         naive_tensor conv_out;
         naive_tensor y = naive_conv_pool(&m, input, &conv_out);
-        check_runs(&m.b.model, input, y.data, (size_t)y.h * y.w * y.c);
+        check_model_everywhere(&m.b.model, input, y.data,
+                               (size_t)y.h * y.w * y.c, 1e-4);
 
         naive_free(&conv_out);
         naive_free(&y);
@@ -190,7 +150,7 @@ static void fusion_happens_only_when_allowed(void **state) {
       builder_output(&m.b, again->output, "again");
     }
 
-    float *input = random_input(&m.b);
+    float *input = builder_random_input(&m.b, 777);
     naive_tensor conv_out;
     naive_tensor y = naive_conv_pool(&m, input, &conv_out);
     size_t count = (size_t)y.h * y.w * y.c;
@@ -205,7 +165,7 @@ static void fusion_happens_only_when_allowed(void **state) {
       }
       count += conv_count;
     }
-    check_runs(&m.b.model, input, expected, count);
+    check_model_everywhere(&m.b.model, input, expected, count, 1e-4);
 
     for (int isa = -1; isa < DAGER_ISA_COUNT; isa++) {
       const dager_kernels *table =
