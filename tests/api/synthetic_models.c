@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/memory.h"
 #include "model/model.h"
@@ -328,23 +329,34 @@ int synthetic_model_write(const char *task, const char *path) {
   return failed ? -1 : 0;
 }
 
-int synthetic_models_write(const char *folder) {
-  static const char *const files[7][2] = {
-      {"detector_ssd", "ssd_mobilenetv1.dager"},
-      {"detector_tiny", "tiny_face_detector.dager"},
-      {"landmarks_68", "face_landmark_68.dager"},
-      {"landmarks_68_tiny", "face_landmark_68_tiny.dager"},
-      {"age_gender", "age_gender.dager"},
-      {"expression", "face_expression.dager"},
-      {"descriptor", "face_recognition.dager"},
-  };
+/* Task and file name of each synthetic model, in the engine's names. */
+static const char *const model_files[7][2] = {
+    {"detector_ssd", "ssd_mobilenetv1.dager"},
+    {"detector_tiny", "tiny_face_detector.dager"},
+    {"landmarks_68", "face_landmark_68.dager"},
+    {"landmarks_68_tiny", "face_landmark_68_tiny.dager"},
+    {"age_gender", "age_gender.dager"},
+    {"expression", "face_expression.dager"},
+    {"descriptor", "face_recognition.dager"},
+};
 
+int synthetic_models_write(const char *folder) {
   for (int i = 0; i < 7; i++) {
     char path[1024];
 
-    snprintf(path, sizeof path, "%s/%s", folder, files[i][1]);
-    if (synthetic_model_write(files[i][0], path) != 0)
+    snprintf(path, sizeof path, "%s/%s", folder, model_files[i][1]);
+    if (synthetic_model_write(model_files[i][0], path) != 0)
       return -1;
   }
   return 0;
+}
+
+void synthetic_models_remove(const char *folder) {
+  for (int i = 0; i < 7; i++) {
+    char path[1024];
+
+    snprintf(path, sizeof path, "%s/%s", folder, model_files[i][1]);
+    unlink(path);
+  }
+  rmdir(folder);
 }

@@ -24,6 +24,9 @@
  * must exist. Returns 0 on success. */
 int synthetic_models_write(const char *folder);
 
+/* Removes the seven model files from folder, then the folder. */
+void synthetic_models_remove(const char *folder);
+
 /* Writes one model of task (e.g. "age_gender") to path. Returns 0 on
  * success. */
 int synthetic_model_write(const char *task, const char *path);

@@ -45,25 +45,9 @@ static int mkdir_for_test(const char *path) {
   return mkdir(path, 0700);
 }
 
-/* Removes the model files a folder may hold, then the folder. */
-static void remove_test_folder(const char *folder) {
-  static const char *const files[] = {
-      "ssd_mobilenetv1.dager",  "tiny_face_detector.dager",
-      "face_landmark_68.dager", "face_landmark_68_tiny.dager",
-      "age_gender.dager",       "face_expression.dager",
-      "face_recognition.dager"};
-
-  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", folder, files[i]);
-    unlink(path);
-  }
-  rmdir(folder);
-}
-
 static int remove_models(void **state) {
   (void)state;
-  remove_test_folder(models_dir);
+  synthetic_models_remove(models_dir);
   return 0;
 }
 
@@ -158,7 +142,7 @@ static void engine_loading_and_its_failures(void **state) {
   assert_int_equal(dager_engine_create(options, &engine), DAGER_OK);
   dager_engine_destroy(engine);
   unlink(path);
-  remove_test_folder(other);
+  synthetic_models_remove(other);
 
   /* Attributes without landmarks cannot place their crops. */
   assert_int_equal(dager_options_set_string(options, "models_dir", models_dir),

@@ -68,20 +68,6 @@ static void counting_free(void *user, void *pointer) {
   free((block_header *)pointer - 1);
 }
 
-static void remove_models(void) {
-  static const char *const files[] = {
-      "ssd_mobilenetv1.dager",  "tiny_face_detector.dager",
-      "face_landmark_68.dager", "face_landmark_68_tiny.dager",
-      "age_gender.dager",       "face_expression.dager",
-      "face_recognition.dager"};
-  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", models_dir, files[i]);
-    unlink(path);
-  }
-  rmdir(models_dir);
-}
-
 static int setup(void **state) {
   (void)state;
   snprintf(models_dir, sizeof models_dir, "/tmp/dager-repeat-XXXXXX");
@@ -96,7 +82,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   (void)state;
-  remove_models();
+  synthetic_models_remove(models_dir);
   return dager_set_allocator(NULL, NULL, NULL, NULL) == DAGER_OK ? 0 : -1;
 }
 

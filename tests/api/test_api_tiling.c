@@ -63,20 +63,9 @@ static int setup(void **state) {
 }
 
 static int teardown(void **state) {
-  static const char *const files[] = {
-      "ssd_mobilenetv1.dager",  "tiny_face_detector.dager",
-      "face_landmark_68.dager", "face_landmark_68_tiny.dager",
-      "age_gender.dager",       "face_expression.dager",
-      "face_recognition.dager"};
-
   (void)state;
   dager_set_log_callback(NULL, NULL, DAGER_LOG_ERROR);
-  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", synthetic_dir, files[i]);
-    unlink(path);
-  }
-  rmdir(synthetic_dir);
+  synthetic_models_remove(synthetic_dir);
   return 0;
 }
 
