@@ -71,19 +71,39 @@ static uint64_t monotonic_nanoseconds(void) {
   return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
 }
 
-/* Every 64th round also yields the core: when the machine has more
- * runnable threads than cores, the thread being waited for may be the one
- * this spin keeps off the core. */
-static inline void spin_pause(uint32_t spins) {
-  if ((spins & 63) == 63) {
+/* One side's bounded spin: rounds so far, and when to give up. */
+typedef struct spin_budget {
+  uint32_t rounds;
+  uint64_t deadline; /* 0 until the first round reads the clock */
+} spin_budget;
+
+/*
+ * Waits a moment and says whether to keep spinning (0 once the budget is
+ * spent). The clock is read every 64 rounds. Every 64th round also yields
+ * the core: when the machine has more runnable threads than cores, the
+ * thread being waited for may be the one this spin keeps off the core.
+ */
+static int spin_again(spin_budget *budget) {
+  uint32_t round = budget->rounds++;
+
+  if ((round & 63) == 0) {
+    uint64_t now = monotonic_nanoseconds();
+
+    if (budget->deadline == 0)
+      budget->deadline = now + DAGER_THREAD_POOL_SPIN_NANOSECONDS;
+    else if (now > budget->deadline)
+      return 0;
+  }
+  if ((round & 63) == 63) {
     sched_yield();
-    return;
+    return 1;
   }
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_ia32_pause();
 #elif defined(__aarch64__)
   __asm__ __volatile__("yield");
 #endif
+  return 1;
 }
 
 /* The split depends only on count and the pool size, never on timing. */
@@ -104,22 +124,14 @@ static void run_chunk(dager_thread_pool *pool, uint32_t index) {
 
 /* Spins until generation moves past seen or the pool stops; 0 on timeout. */
 static int spin_for_work(dager_thread_pool *pool, uint64_t seen) {
-  uint64_t deadline = 0;
+  spin_budget budget = {0, 0};
 
-  for (uint32_t spins = 0;; spins++) {
+  do {
     if (atomic_load_explicit(&pool->generation, memory_order_acquire) != seen ||
         atomic_load_explicit(&pool->stopping, memory_order_relaxed))
       return 1;
-    if ((spins & 63) == 0) {
-      uint64_t now = monotonic_nanoseconds();
-
-      if (deadline == 0)
-        deadline = now + DAGER_THREAD_POOL_SPIN_NANOSECONDS;
-      else if (now > deadline)
-        return 0;
-    }
-    spin_pause(spins);
-  }
+  } while (spin_again(&budget));
+  return 0;
 }
 
 static void *worker_main(void *argument) {
@@ -265,7 +277,7 @@ uint32_t dager_thread_pool_size(const dager_thread_pool *pool) {
  */
 void dager_thread_pool_run(dager_thread_pool *pool, uint32_t count,
                            dager_parallel_body body, void *context) {
-  uint64_t deadline = 0;
+  spin_budget budget = {0, 0};
 
   if (count == 0)
     return;
@@ -287,19 +299,10 @@ void dager_thread_pool_run(dager_thread_pool *pool, uint32_t count,
 
   run_chunk(pool, 0);
 
-  for (uint32_t spins = 0;; spins++) {
+  do {
     if (atomic_load_explicit(&pool->pending, memory_order_acquire) == 0)
       return;
-    if ((spins & 63) == 0) {
-      uint64_t now = monotonic_nanoseconds();
-
-      if (deadline == 0)
-        deadline = now + DAGER_THREAD_POOL_SPIN_NANOSECONDS;
-      else if (now > deadline)
-        break;
-    }
-    spin_pause(spins);
-  }
+  } while (spin_again(&budget));
   pthread_mutex_lock(&pool->lock);
   atomic_store(&pool->caller_sleeping, 1);
   while (atomic_load(&pool->pending) != 0) {
