@@ -293,6 +293,17 @@ dager_set_allocator(dager_malloc_fn malloc_fn, dager_realloc_fn realloc_fn,
  *                            (the reference implementation's crop around
  *                            the landmarks, the default) or "aligned"
  *                            (rotated so the eyes are level).
+ *   "landmark_passes" int    landmark network runs per face, 0..8. 1 is
+ *                            the reference's single run on the detector's
+ *                            box. More runs place the network on an
+ *                            upright crop of the face, framed by the last
+ *                            run's landmarks, until the crop moves by less
+ *                            than 0.005 of a pixel (so often fewer than
+ *                            asked): the landmarks, and the aligned crop
+ *                            fitted to them, then hardly depend on how the
+ *                            face is tilted. 0 (the default) means 1 with
+ *                            "box" and 8 with "aligned". Each run costs
+ *                            about a landmark run and a warp.
  *   "networks"       string  comma-separated networks to load, from
  *                            "detector", "landmarks", "age_gender",
  *                            "expression", "descriptor". Default: all.

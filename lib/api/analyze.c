@@ -459,6 +459,81 @@ static dager_status find_landmarks(const runner *r, const dager_image *image,
   return DAGER_OK;
 }
 
+/* The farthest a corner of a size x size crop moves when the crop placed by
+ * old_to_crop is placed by new_to_crop instead, in crop pixels. */
+static double crop_movement(const dager_face_affine *old_to_crop,
+                            const dager_face_affine *new_to_crop, int size) {
+  dager_face_affine old_to_image;
+  double farthest = 0.0;
+
+  if (!dager_face_affine_invert(old_to_crop, &old_to_image))
+    return HUGE_VAL;
+  for (int corner = 0; corner < 4; corner++) {
+    const double u = (corner & 1) ? size : 0.0, v = (corner & 2) ? size : 0.0;
+    const double *a = old_to_image.m, *b = new_to_crop->m;
+    const double x = a[0] * u + a[1] * v + a[2];
+    const double y = a[3] * u + a[4] * v + a[5];
+
+    farthest = fmax(farthest, hypot(b[0] * x + b[1] * y + b[2] - u,
+                                    b[3] * x + b[4] * y + b[5] - v));
+  }
+  return farthest;
+}
+
+/*
+ * The landmark passes after the first (see DAGER_API_LANDMARK_SETTLED):
+ * the network runs again on the face warped upright by the last
+ * landmarks, framed as the aligned attribute crop frames it, and its
+ * points are carried back into the image. On a tilted face the first pass
+ * sees the tilt and places the points a little differently relative to
+ * the face than on the same face upright; on an upright crop both see
+ * nearly the same face, so the alignment fitted to the points no longer
+ * depends on the tilt. Landmarks that give no alignment are kept as they
+ * are.
+ */
+static dager_status refine_landmarks(const runner *r, const dager_image *image,
+                                     dager_face *face, int passes) {
+  const dager_engine *engine = r->session->engine;
+  const dager_model *model = engine->models[DAGER_API_LANDMARKS];
+  const int size =
+      (int)dager_network_input_shape(engine->networks[DAGER_API_LANDMARKS]).w;
+  dager_face_affine to_crop, to_image, next;
+  dager_status status;
+
+  if (!dager_face_alignment_transform(&face->landmarks[0][0], size, &to_crop)) {
+    return DAGER_OK;
+  }
+  for (int pass = 1; pass < passes; pass++) {
+    const float *points;
+
+    if (!dager_face_affine_invert(&to_crop, &to_image))
+      return DAGER_OK;
+    enter_stage(r, DAGER_API_STAGE_LANDMARKS);
+    dager_face_warp_normalised(
+        image->pixels, (uint32_t)image->width, (uint32_t)image->height,
+        (size_t)image->width * 3, &to_image, size, model->mean, model->divisor,
+        dager_network_input(r->workspaces[DAGER_API_LANDMARKS]));
+    status = run_network(r, DAGER_API_LANDMARKS);
+    if (status != DAGER_OK)
+      return status;
+    points = output(r, DAGER_API_LANDMARKS, engine->landmarks_output);
+    for (int i = 0; i < DAGER_LANDMARK_COUNT; i++) {
+      const double u = (double)points[2 * i] * size;
+      const double v = (double)points[2 * i + 1] * size;
+      const double *m = to_image.m;
+
+      face->landmarks[i][0] = (float)(m[0] * u + m[1] * v + m[2]);
+      face->landmarks[i][1] = (float)(m[3] * u + m[4] * v + m[5]);
+    }
+    if (!dager_face_alignment_transform(&face->landmarks[0][0], size, &next))
+      return DAGER_OK;
+    if (crop_movement(&to_crop, &next, size) < DAGER_API_LANDMARK_SETTLED)
+      return DAGER_OK;
+    to_crop = next;
+  }
+  return DAGER_OK;
+}
+
 /* Prepares the input of an attribute network on a face: the aligned crop,
  * or the reference's box crop. Returns 0 (no error) when the face leaves
  * nothing to crop. */
@@ -596,7 +671,10 @@ static dager_status analyse_face(const runner *r, const dager_image *image,
                                  dager_api_face *stored, analyse_mode mode) {
   dager_face_rect crop;
   dager_status status = find_landmarks(r, image, &stored->face, &crop);
+  const int passes = dager_api_landmark_passes(&r->session->engine->settings);
 
+  if (status == DAGER_OK && stored->face.has_landmarks && passes > 1)
+    status = refine_landmarks(r, image, &stored->face, passes);
   if (status == DAGER_OK && mode != ANALYSE_DETECT &&
       stored->face.has_landmarks) {
     status = find_attributes(r, image, stored, &crop);

@@ -31,6 +31,20 @@ typedef enum dager_api_detector {
   DAGER_API_DETECTOR_TINY = 1
 } dager_api_detector;
 
+/*
+ * Landmark passes per face (the "landmark_passes" option). The first pass
+ * runs on the detector's box, as the reference does; each further pass
+ * runs the network again on an upright crop placed by the last landmarks,
+ * and the passes stop early once a pass moves that crop by less than
+ * DAGER_API_LANDMARK_SETTLED pixels of the network's input. The "aligned"
+ * attribute crop takes DAGER_API_ALIGNED_LANDMARK_PASSES by default: on a
+ * tilted face the first pass alone places the points differently than on
+ * the same face upright (docs/parity.md, "Rotated faces").
+ */
+#define DAGER_API_MAX_LANDMARK_PASSES 8
+#define DAGER_API_ALIGNED_LANDMARK_PASSES 8
+#define DAGER_API_LANDMARK_SETTLED 0.005
+
 struct dager_options {
   char *models_dir; /* NULL: DAGER_MODELS_DIR, then the install folder */
   dager_api_detector detector;
@@ -45,8 +59,12 @@ struct dager_options {
   int64_t max_pixels;
   int64_t threads;
   int64_t min_face_size;
+  int64_t landmark_passes; /* 0: the attribute crop's default */
   dager_face_tiling tiling;
 };
+
+/* Landmark passes an engine with these options runs per face. */
+int dager_api_landmark_passes(const dager_options *options);
 
 /* Copies every setting of source into target, duplicating the string. */
 dager_status dager_api_options_copy(const dager_options *source,

@@ -38,6 +38,9 @@ static const option_spec option_specs[] = {
     /* "auto" or "off"; see dager_face_plan_passes and
      * dager_face_plan_refinement. */
     {"tiling", OPTION_STRING, 0, 0},
+    /* 0 leaves the choice to "attribute_crop"; see
+     * dager_api_landmark_passes. */
+    {"landmark_passes", OPTION_INT, 0, DAGER_API_MAX_LANDMARK_PASSES},
 };
 
 static const char *const network_names[DAGER_API_NETWORK_COUNT] = {
@@ -54,6 +57,12 @@ void dager_api_options_defaults(dager_options *options) {
   options->max_pixels = DAGER_DEFAULT_MAX_PIXELS;
   options->threads = 1;
   options->tiling = DAGER_FACE_TILING_AUTO;
+}
+
+int dager_api_landmark_passes(const dager_options *options) {
+  if (options->landmark_passes > 0)
+    return (int)options->landmark_passes;
+  return options->aligned_attributes ? DAGER_API_ALIGNED_LANDMARK_PASSES : 1;
 }
 
 void dager_api_options_release(dager_options *options) {
@@ -266,6 +275,8 @@ static dager_status set_number(dager_options *options, const option_spec *spec,
     options->max_pixels = (int64_t)value;
   } else if (strcmp(spec->name, "threads") == 0) {
     options->threads = (int64_t)value;
+  } else if (strcmp(spec->name, "landmark_passes") == 0) {
+    options->landmark_passes = (int64_t)value;
   } else {
     options->min_face_size = (int64_t)value;
   }

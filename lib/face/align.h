@@ -20,7 +20,7 @@
  * (0.32 with one tap, 0.12 with three); each further tap costs as much as
  * the first two together.
  */
-#define DAGER_FACE_WARP_MAX_TAPS 2
+#define DAGER_FACE_WARP_MAX_TAPS 3
 
 /*
  * Maps a point: x' = m[0] x + m[1] y + m[2], y' = m[3] x + m[4] y + m[5].

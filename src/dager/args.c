@@ -55,10 +55,12 @@ static int parse_real(const char *text, double low, double high, double *out) {
 
 /* Options that take a value, so "--name value" can be told from a flag. */
 static const char *const value_options[] = {
-    "--annotate",     "--crops",         "--crop-size",  "--format",
-    "--jpeg-quality", "--detector",      "--min-score",  "--max-faces",
-    "--threads",      "--models",        "--max-pixels", "--dump-ppm",
-    "--tiling",       "--min-face-size",
+    "--annotate",        "--crops",         "--crop-size",
+    "--format",          "--jpeg-quality",  "--detector",
+    "--min-score",       "--max-faces",     "--threads",
+    "--models",          "--max-pixels",    "--dump-ppm",
+    "--tiling",          "--min-face-size", "--attribute-crop",
+    "--landmark-passes",
 };
 
 static int takes_value(const char *name) {
@@ -123,6 +125,21 @@ static int apply_value(cli_arguments *arguments, const char *name,
                          "--tiling must be auto or off, not '%s'", value);
     }
     arguments->tiling = value;
+  } else if (strcmp(name, "--attribute-crop") == 0) {
+    if (strcmp(value, "box") != 0 && strcmp(value, "aligned") != 0) {
+      return usage_error(error, error_size,
+                         "--attribute-crop must be box or aligned, not '%s'",
+                         value);
+    }
+    arguments->attribute_crop = value;
+  } else if (strcmp(name, "--landmark-passes") == 0) {
+    if (parse_integer(value, 1, 8, &arguments->landmark_passes) != 0) {
+      return usage_error(
+          error, error_size,
+          "--landmark-passes needs a whole number from 1 to 8, not '%s'",
+          value);
+    }
+    arguments->has_landmark_passes = 1;
   } else if (strcmp(name, "--min-face-size") == 0) {
     if (parse_integer(value, 0, 100000, &arguments->min_face_size) != 0) {
       return usage_error(error, error_size,
@@ -327,6 +344,13 @@ void cli_print_usage(const char *program, FILE *stream) {
           "  --max-faces N       most faces per image (1000)\n"
           "  --tiling auto|off   extra detector passes over tiles when the\n"
           "                      first pass finds small faces (auto)\n"
+          "  --attribute-crop box|aligned\n"
+          "                      age, gender and emotion from the\n"
+          "                      reference's box around the landmarks\n"
+          "                      (box) or from the face turned upright\n"
+          "                      (aligned)\n"
+          "  --landmark-passes N landmark runs per face, 1..8 (1 with box,\n"
+          "                      8 with aligned); see dager(1)\n"
           "  --min-face-size N   also search tiles for faces down to N\n"
           "                      pixels wide (0: only what --tiling does)\n"
           "  --threads N         worker threads, 1..256 (1)\n"

@@ -37,6 +37,7 @@ typedef struct cli_arguments {
   /* NULL when not given, so the library's defaults apply. */
   const char *detector;
   const char *tiling;
+  const char *attribute_crop;
   const char *models_dir;
   const char *annotate_dir;
   const char *crops_dir;
@@ -48,6 +49,8 @@ typedef struct cli_arguments {
   long long max_faces;
   int has_min_face_size;
   long long min_face_size;
+  int has_landmark_passes;
+  long long landmark_passes;
   int has_threads;
   long long threads;
   /* 0 means the library's default. */

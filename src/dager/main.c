@@ -89,6 +89,13 @@ static int open_session(const cli_arguments *arguments,
   if (status == DAGER_OK) {
     status = set_string(options, "tiling", arguments->tiling);
   }
+  if (status == DAGER_OK) {
+    status = set_string(options, "attribute_crop", arguments->attribute_crop);
+  }
+  if (status == DAGER_OK && arguments->has_landmark_passes) {
+    status = dager_options_set_int(options, "landmark_passes",
+                                   arguments->landmark_passes);
+  }
   if (status == DAGER_OK && arguments->has_min_face_size) {
     status = dager_options_set_int(options, "min_face_size",
                                    arguments->min_face_size);

@@ -24,6 +24,7 @@ typedef struct eval_options {
   const char *landmarks;
   const char *faces_path;
   long threads;
+  long landmark_passes; /* 0: the library's default */
   double min_score;
   double pad;
   size_t every;
@@ -56,6 +57,7 @@ static void usage(FILE *out) {
       "  --detector ssd|tiny    engine option \"detector\"\n"
       "  --attribute-crop box|aligned  engine option \"attribute_crop\"\n"
       "  --landmarks full|tiny  engine option \"landmarks\"\n"
+      "  --landmark-passes N    engine option \"landmark_passes\", 1..8\n"
       "  --models DIR           engine option \"models_dir\"\n"
       "  --threads N            engine option \"threads\"\n"
       "  --min-score X          engine option \"min_score\"\n"
@@ -143,6 +145,13 @@ static int parse_arguments(int argc, char **argv, eval_options *options) {
         return -1;
       }
       options->threads = (long)threads;
+    } else if (strcmp(argument, "--landmark-passes") == 0) {
+      size_t passes = 0;
+      if (parse_size(value, &passes) != 0 || passes < 1 || passes > 8) {
+        fprintf(stderr, "dager-eval: --landmark-passes wants 1..8\n");
+        return -1;
+      }
+      options->landmark_passes = (long)passes;
     } else if (strcmp(argument, "--min-score") == 0) {
       if (parse_double(value, &options->min_score) != 0) {
         fprintf(stderr, "dager-eval: --min-score wants a number\n");
@@ -244,6 +253,10 @@ static int make_engine(const eval_options *options, dager_engine **engine) {
   if (status == DAGER_OK && options->attribute_crop != NULL) {
     status = dager_options_set_string(settings, "attribute_crop",
                                       options->attribute_crop);
+  }
+  if (status == DAGER_OK && options->landmark_passes > 0) {
+    status = dager_options_set_int(settings, "landmark_passes",
+                                   options->landmark_passes);
   }
   if (status == DAGER_OK && options->landmarks != NULL) {
     status =
@@ -434,6 +447,7 @@ int main(int argc, char **argv) {
                                              : "default";
   info.attribute_crop =
       options.attribute_crop != NULL ? options.attribute_crop : "default";
+  info.landmark_passes = options.landmark_passes;
   info.every = options.every;
   info.limit = options.limit;
   info.skipped = dataset.skipped;

@@ -83,9 +83,12 @@ void eval_report_text(FILE *out, const eval_run_info *info,
                       const eval_metrics *metrics) {
   eval_summary summary;
   eval_metrics_summarize(metrics, &summary);
-  fprintf(out, "dataset %s (%s), %s, detector %s, attribute crop %s, %s\n",
+  fprintf(out, "dataset %s (%s), %s, detector %s, attribute crop %s, ",
           info->dataset_path, info->layout, info->mode, info->detector,
-          info->attribute_crop, info->isa != NULL ? info->isa : "-");
+          info->attribute_crop);
+  if (info->landmark_passes > 0)
+    fprintf(out, "landmark passes %ld, ", info->landmark_passes);
+  fprintf(out, "%s\n", info->isa != NULL ? info->isa : "-");
   fprintf(out, "images %zu (every %zu",
           metrics->images + metrics->images_failed, info->every);
   if (info->limit > 0) {
@@ -295,6 +298,7 @@ void eval_report_json(FILE *out, const eval_run_info *info,
   json_string(out, info->attribute_crop);
   fputs(", \"isa\": ", out);
   json_string(out, info->isa != NULL ? info->isa : "");
+  fprintf(out, ", \"landmark_passes\": %ld", info->landmark_passes);
   fprintf(out, ", \"every\": %zu, \"limit\": %zu, \"seconds\": %.3f,\n",
           info->every, info->limit, info->seconds);
   fprintf(out,

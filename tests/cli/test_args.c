@@ -77,6 +77,9 @@ static void every_option_is_read(void **state) {
                          "--tiling",
                          "off",
                          "--min-face-size=40",
+                         "--attribute-crop",
+                         "aligned",
+                         "--landmark-passes=3",
                          "--threads",
                          "4",
                          "--models",
@@ -109,6 +112,9 @@ static void every_option_is_read(void **state) {
   assert_string_equal(arguments.tiling, "off");
   assert_true(arguments.has_min_face_size);
   assert_int_equal(arguments.min_face_size, 40);
+  assert_string_equal(arguments.attribute_crop, "aligned");
+  assert_true(arguments.has_landmark_passes);
+  assert_int_equal(arguments.landmark_passes, 3);
   assert_int_equal(arguments.threads, 4);
   assert_string_equal(arguments.models_dir, "m");
   assert_int_equal(arguments.max_pixels, 1000000);
@@ -162,6 +168,9 @@ static void bad_words_are_usage_errors(void **state) {
       {{"--max-pixels", "268435457", "a.jpg", NULL}, "--max-pixels"},
       {{"--tiling", "on", "a.jpg", NULL}, "--tiling"},
       {{"--min-face-size", "-1", "a.jpg", NULL}, "--min-face-size"},
+      {{"--attribute-crop", "tilted", "a.jpg", NULL}, "box or aligned"},
+      {{"--landmark-passes", "0", "a.jpg", NULL}, "--landmark-passes"},
+      {{"--landmark-passes", "9", "a.jpg", NULL}, "--landmark-passes"},
       {{"--threads", "257", "a.jpg", NULL}, "--threads"},
       {{"--threads", "+3", "a.jpg", NULL}, "--threads"},
       {{"--max-pixels", "-5", "a.jpg", NULL}, "--max-pixels"},
@@ -201,13 +210,15 @@ static void usage_mentions_every_option(void **state) {
   text[read] = '\0';
   fclose(sink);
   const char *options[] = {
-      "--pretty",      "--landmarks",     "--descriptor", "--annotate",
-      "--crops",       "--crop-size",     "--format",     "--jpeg-quality",
-      "--detector",    "--min-score",     "--max-faces",  "--threads",
-      "--tiling",      "--min-face-size", "--models",     "--max-pixels",
-      "--recursive",   "--decode-only",   "--dump-ppm",   "--progress",
-      "--no-progress", "--verbose",       "--help",       "--version",
-      "Exit status"};
+      "--pretty",     "--landmarks",      "--descriptor",
+      "--annotate",   "--crops",          "--crop-size",
+      "--format",     "--jpeg-quality",   "--detector",
+      "--min-score",  "--max-faces",      "--threads",
+      "--tiling",     "--min-face-size",  "--models",
+      "--max-pixels", "--attribute-crop", "--landmark-passes",
+      "--recursive",  "--decode-only",    "--dump-ppm",
+      "--progress",   "--no-progress",    "--verbose",
+      "--help",       "--version",        "Exit status"};
   for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
     if (!strstr(text, options[i])) {
       print_error("usage lacks %s\n", options[i]);
