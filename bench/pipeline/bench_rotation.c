@@ -10,7 +10,9 @@
  * Each face found in <samples>/sample<N>.jpg (N = 1, 2, ... while the file
  * exists) is cut out as a square around an integer centre with an even
  * side, once upright and once turned by +D and by -D degrees with the
- * Lanczos turn of tests/support/turned_square.c, and each square is
+ * Lanczos turn of tests/support/turned_square.c (through
+ * tests/support/turned_face.c, which the rotation test uses too), and
+ * each square is
  * analysed whole. The upright square is an exact copy of the photo, so
  * every gap is the turn's effect on the library (and on the resampling,
  * which the Lanczos kernel keeps small). The engine runs with
@@ -27,15 +29,9 @@
 #include <time.h>
 
 #include "dager.h"
-#include "support/turned_square.h"
+#include "support/turned_face.h"
 
 #define MAX_OPTIONS 64
-#define CROP_SIZE 112
-
-/* The tolerances of issue 5 part 8, inclusive. */
-static const double age_tolerance = 0.5;     /* years */
-static const double female_tolerance = 0.01; /* probability */
-static const double emotion_tolerance = 0.01;
 
 typedef struct option_setting {
   const char *name;
@@ -44,13 +40,13 @@ typedef struct option_setting {
 } option_setting;
 
 /* Gaps between an upright face and its turned copy. */
-typedef struct gaps {
+typedef struct gap_sums {
   double age, female, emotion, crop;
-} gaps;
+} gap_sums;
 
 typedef struct case_totals {
   int cases, found, within;
-  gaps sum, worst;
+  gap_sums sum, worst;
 } case_totals;
 
 static void usage(FILE *out) {
@@ -143,66 +139,7 @@ static dager_face face_of(const dager_result *result, size_t index) {
   return face;
 }
 
-/* Index of the face whose box centre is nearest the square's centre (a
- * turned square may show parts of other faces at its edge), or -1 when
- * there is none. */
-static long nearest_face(const dager_result *result, int side) {
-  double half = side / 2.0, best = INFINITY;
-  long nearest = -1;
-
-  for (size_t i = 0; i < dager_result_face_count(result); i++) {
-    dager_face face = face_of(result, i);
-    double dx = (double)face.x + (double)face.width / 2.0 - half;
-    double dy = (double)face.y + (double)face.height / 2.0 - half;
-    double distance = dx * dx + dy * dy;
-
-    if (distance < best) {
-      best = distance;
-      nearest = (long)i;
-    }
-  }
-  return nearest;
-}
-
-static double female_probability(const dager_face *face) {
-  return face->gender == DAGER_GENDER_FEMALE
-             ? (double)face->gender_probability
-             : 1.0 - (double)face->gender_probability;
-}
-
-static double worst_emotion_gap(const dager_face *a, const dager_face *b) {
-  double worst = 0.0;
-
-  for (int i = 0; i < DAGER_EMOTION_COUNT; i++) {
-    double gap = fabs((double)a->emotions[i] - (double)b->emotions[i]);
-
-    if (gap > worst)
-      worst = gap;
-  }
-  return worst;
-}
-
-/* Mean absolute difference, in grey levels, of the aligned crops. */
-static double crop_gap(dager_session *session, const dager_image *a_image,
-                       const dager_result *a, long a_index,
-                       const dager_image *b_image, const dager_result *b,
-                       long b_index) {
-  static uint8_t crop_a[CROP_SIZE * CROP_SIZE * 3];
-  static uint8_t crop_b[CROP_SIZE * CROP_SIZE * 3];
-  double sum = 0.0;
-
-  check(dager_align_face(session, a_image, a, (size_t)a_index, CROP_SIZE,
-                         crop_a, CROP_SIZE * 3),
-        "dager_align_face (upright)");
-  check(dager_align_face(session, b_image, b, (size_t)b_index, CROP_SIZE,
-                         crop_b, CROP_SIZE * 3),
-        "dager_align_face (turned)");
-  for (size_t i = 0; i < sizeof crop_a; i++)
-    sum += abs((int)crop_a[i] - (int)crop_b[i]);
-  return sum / (double)sizeof crop_a;
-}
-
-static void add_case(case_totals *totals, const gaps *gap) {
+static void add_case(case_totals *totals, const support_turn_gaps *gap) {
   const double values[4] = {gap->age, gap->female, gap->emotion, gap->crop};
   double *sums[4] = {&totals->sum.age, &totals->sum.female,
                      &totals->sum.emotion, &totals->sum.crop};
@@ -215,8 +152,7 @@ static void add_case(case_totals *totals, const gaps *gap) {
     if (values[i] > *worsts[i])
       *worsts[i] = values[i];
   }
-  if (gap->age <= age_tolerance && gap->female <= female_tolerance &&
-      gap->emotion <= emotion_tolerance)
+  if (support_turn_within(gap))
     totals->within++;
 }
 
@@ -224,68 +160,26 @@ static void add_case(case_totals *totals, const gaps *gap) {
 static void measure_face(dager_session *session, const dager_image *photo,
                          const char *name, size_t index, const dager_face *face,
                          double degrees, case_totals *totals) {
-  /* As the rotation test in tests/api/test_api_models.c: an integer centre
-   * and an even side, so that the upright square is an exact copy. */
-  double centre_x = floor((double)face->x + (double)face->width / 2.0 + 0.5);
-  double centre_y = floor((double)face->y + (double)face->height / 2.0 + 0.5);
-  int side = 2 * (int)(1.25f * fmaxf(face->width, face->height));
-  const double angles[2] = {degrees, -degrees};
-  dager_image *upright;
-  dager_result *upright_result = NULL;
-  long upright_index;
-  dager_face upright_face = DAGER_FACE_INIT;
+  support_turn_gaps turns[2];
 
-  upright = support_turned_square(photo, centre_x, centre_y, side, 0.0);
-  if (!upright)
-    check(DAGER_ERROR_OUT_OF_MEMORY, "support_turned_square");
-  check(dager_analyze(session, upright, &upright_result),
-        "dager_analyze (upright)");
-  upright_index = nearest_face(upright_result, side);
-  if (upright_index >= 0)
-    upright_face = face_of(upright_result, (size_t)upright_index);
-
-  for (int a = 0; a < 2; a++) {
-    dager_image *turned;
-    dager_result *turned_result = NULL;
-    long turned_index;
-    dager_face turned_face;
-    gaps gap;
+  check(support_turn_face(session, photo, face, degrees, turns),
+        "support_turn_face");
+  for (int turn = 0; turn < 2; turn++) {
+    const double angle = turn == 0 ? degrees : -degrees;
+    const support_turn_gaps *gap = &turns[turn];
 
     totals->cases++;
-    if (upright_index < 0) {
-      printf("%-12s %4zu %+7.1f  not found (upright)\n", name, index,
-             angles[a]);
+    if (gap->outcome != SUPPORT_TURN_MEASURED) {
+      printf("%-12s %4zu %+7.1f  not found (%s)\n", name, index, angle,
+             gap->outcome == SUPPORT_TURN_NOT_FOUND_UPRIGHT ? "upright"
+                                                            : "turned");
       continue;
     }
-    turned = support_turned_square(photo, centre_x, centre_y, side, angles[a]);
-    if (!turned)
-      check(DAGER_ERROR_OUT_OF_MEMORY, "support_turned_square");
-    check(dager_analyze(session, turned, &turned_result),
-          "dager_analyze (turned)");
-    turned_index = nearest_face(turned_result, side);
-    if (turned_index < 0) {
-      printf("%-12s %4zu %+7.1f  not found (turned)\n", name, index, angles[a]);
-    } else {
-      turned_face = face_of(turned_result, (size_t)turned_index);
-      gap.age = fabs((double)upright_face.age - (double)turned_face.age);
-      gap.female = fabs(female_probability(&upright_face) -
-                        female_probability(&turned_face));
-      gap.emotion = worst_emotion_gap(&upright_face, &turned_face);
-      gap.crop = crop_gap(session, upright, upright_result, upright_index,
-                          turned, turned_result, turned_index);
-      add_case(totals, &gap);
-      printf("%-12s %4zu %+7.1f %8.3f %8.4f %8.4f %8.2f  %s\n", name, index,
-             angles[a], gap.age, gap.female, gap.emotion, gap.crop,
-             gap.age <= age_tolerance && gap.female <= female_tolerance &&
-                     gap.emotion <= emotion_tolerance
-                 ? "yes"
-                 : "no");
-    }
-    dager_result_destroy(turned_result);
-    dager_image_destroy(turned);
+    add_case(totals, gap);
+    printf("%-12s %4zu %+7.1f %8.3f %8.4f %8.4f %8.2f  %s\n", name, index,
+           angle, gap->age, gap->female, gap->emotion, gap->crop,
+           support_turn_within(gap) ? "yes" : "no");
   }
-  dager_result_destroy(upright_result);
-  dager_image_destroy(upright);
 }
 
 int main(int argc, char **argv) {
@@ -417,8 +311,8 @@ int main(int argc, char **argv) {
   printf(
       "within all tolerances (age <= %.2f, female <= %.2f, emotions <= "
       "%.2f): %d of %d\n",
-      age_tolerance, female_tolerance, emotion_tolerance, totals.within,
-      totals.cases);
+      SUPPORT_TURN_AGE_TOLERANCE, SUPPORT_TURN_FEMALE_TOLERANCE,
+      SUPPORT_TURN_EMOTION_TOLERANCE, totals.within, totals.cases);
   printf("turn: +-%g degrees; options:", degrees);
   for (int i = 0; i < setting_count; i++)
     printf(" %s=%s (%s)", settings[i].name, settings[i].value,
