@@ -304,6 +304,15 @@ dager_set_allocator(dager_malloc_fn malloc_fn, dager_realloc_fn realloc_fn,
  *                            face is tilted. 0 (the default) means 1 with
  *                            "box" and 8 with "aligned". Each run costs
  *                            about a landmark run and a warp.
+ *   "aligned_views"  int     with "aligned": how many views of the aligned
+ *                            crop the age/gender and expression networks
+ *                            each look at, 1..5; default 5: the crop, then
+ *                            the crop moved by 1.5 pixels (of 112) right,
+ *                            left, down and up. The answers are averaged,
+ *                            which makes them far less sensitive to small
+ *                            differences of placement and resampling, as
+ *                            between a face and the same face tilted. Each
+ *                            view costs a warp and a run of each network.
  *   "networks"       string  comma-separated networks to load, from
  *                            "detector", "landmarks", "age_gender",
  *                            "expression", "descriptor". Default: all.

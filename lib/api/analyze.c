@@ -400,20 +400,34 @@ static dager_status crop_input(const runner *r, dager_api_network which,
   return status;
 }
 
-/* Writes a face network's input from the aligned crop of a face. */
+/* Where view v of the aligned crop lies against the crop, in pixels of a
+ * 112-pixel crop: the crop itself, then moved right, left, down, up. */
+static const double view_offsets[DAGER_API_MAX_ALIGNED_VIEWS][2] = {
+    {0.0, 0.0},
+    {DAGER_API_VIEW_SHIFT, 0.0},
+    {-DAGER_API_VIEW_SHIFT, 0.0},
+    {0.0, DAGER_API_VIEW_SHIFT},
+    {0.0, -DAGER_API_VIEW_SHIFT}};
+
+/* Writes a face network's input from view `view` of the aligned crop of a
+ * face (see view_offsets). */
 static dager_status aligned_input(const runner *r, dager_api_network which,
                                   const dager_image *image,
-                                  const float *landmarks) {
+                                  const float *landmarks, int view) {
   const dager_engine *engine = r->session->engine;
   const dager_model *model = engine->models[which];
   dager_tensor_shape input = dager_network_input_shape(engine->networks[which]);
+  const double scale = (double)input.w / 112.0;
   dager_face_affine to_crop, to_image;
 
   enter_stage(r, stage_of(which, 1));
-  if (!dager_face_alignment_transform(landmarks, (int)input.w, &to_crop) ||
-      !dager_face_affine_invert(&to_crop, &to_image)) {
+  if (!dager_face_alignment_transform(landmarks, (int)input.w, &to_crop))
     return DAGER_ERROR_OUT_OF_RANGE;
-  }
+  /* Moving the crop's window by (dx, dy) moves the face the other way. */
+  to_crop.m[2] -= view_offsets[view][0] * scale;
+  to_crop.m[5] -= view_offsets[view][1] * scale;
+  if (!dager_face_affine_invert(&to_crop, &to_image))
+    return DAGER_ERROR_OUT_OF_RANGE;
   dager_face_warp_normalised(
       image->pixels, (uint32_t)image->width, (uint32_t)image->height,
       (size_t)image->width * 3, &to_image, (int)input.w, model->mean,
@@ -534,17 +548,17 @@ static dager_status refine_landmarks(const runner *r, const dager_image *image,
   return DAGER_OK;
 }
 
-/* Prepares the input of an attribute network on a face: the aligned crop,
- * or the reference's box crop. Returns 0 (no error) when the face leaves
- * nothing to crop. */
+/* Prepares the input of an attribute network on a face: view `view` of
+ * the aligned crop, or the reference's box crop (one view). Returns 0 (no
+ * error) when the face leaves nothing to crop. */
 static int attribute_input(const runner *r, dager_api_network which,
                            const dager_image *image, const dager_face *face,
-                           dager_status *status) {
+                           int view, dager_status *status) {
   double box[4];
   dager_face_rect rect;
 
   if (r->session->engine->settings.aligned_attributes) {
-    *status = aligned_input(r, which, image, &face->landmarks[0][0]);
+    *status = aligned_input(r, which, image, &face->landmarks[0][0], view);
     if (*status == DAGER_ERROR_OUT_OF_RANGE) {
       *status = DAGER_OK;
       return 0;
@@ -562,6 +576,36 @@ static int attribute_input(const runner *r, dager_api_network which,
   return *status == DAGER_OK;
 }
 
+/*
+ * Runs attribute network `which` on each view of a face (one in box mode,
+ * "aligned_views" in aligned mode) and sums the first sizes[k] values of
+ * its outputs[k] into sums[k]. Returns the number of views summed: 0 when
+ * the face leaves nothing to crop or on an error (in *status).
+ */
+static int run_attribute_views(const runner *r, dager_api_network which,
+                               const dager_image *image, const dager_face *face,
+                               const int32_t *outputs, const size_t *sizes,
+                               size_t count, float **sums,
+                               dager_status *status) {
+  const dager_options *settings = &r->session->engine->settings;
+  const int views =
+      settings->aligned_attributes ? dager_api_aligned_views(settings) : 1;
+
+  for (int view = 0; view < views; view++) {
+    if (!attribute_input(r, which, image, face, view, status))
+      return 0;
+    *status = run_network(r, which);
+    if (*status != DAGER_OK)
+      return 0;
+    for (size_t k = 0; k < count; k++) {
+      const float *values = output(r, which, outputs[k]);
+      for (size_t i = 0; i < sizes[k]; i++)
+        sums[k][i] = (view == 0 ? 0.0f : sums[k][i]) + values[i];
+    }
+  }
+  return views;
+}
+
 static dager_status find_attributes(const runner *r, const dager_image *image,
                                     dager_api_face *stored,
                                     const dager_face_rect *landmark_crop) {
@@ -569,32 +613,45 @@ static dager_status find_attributes(const runner *r, const dager_image *image,
   dager_face *face = &stored->face;
   dager_status status = DAGER_OK;
 
-  if (engine->networks[DAGER_API_AGE_GENDER] &&
-      attribute_input(r, DAGER_API_AGE_GENDER, image, face, &status)) {
-    status = run_network(r, DAGER_API_AGE_GENDER);
-    if (status != DAGER_OK)
-      return status;
-    face->age = output(r, DAGER_API_AGE_GENDER, engine->age_output)[0];
-    face->gender = dager_face_gender(
-        output(r, DAGER_API_AGE_GENDER, engine->gender_output),
-        engine->male_index, &face->gender_probability);
-    face->has_attributes = 1;
-  }
-  if (status != DAGER_OK)
-    return status;
+  if (engine->networks[DAGER_API_AGE_GENDER]) {
+    float age[1], gender[2];
+    float *sums[2] = {age, gender};
+    const int32_t outputs[2] = {engine->age_output, engine->gender_output};
+    const size_t sizes[2] = {1, 2};
+    const int views = run_attribute_views(r, DAGER_API_AGE_GENDER, image, face,
+                                          outputs, sizes, 2, sums, &status);
 
-  if (engine->networks[DAGER_API_EXPRESSION] &&
-      attribute_input(r, DAGER_API_EXPRESSION, image, face, &status)) {
-    status = run_network(r, DAGER_API_EXPRESSION);
     if (status != DAGER_OK)
       return status;
-    face->dominant_emotion = dager_face_emotions_reorder(
-        output(r, DAGER_API_EXPRESSION, engine->expressions_output),
-        engine->emotion_map, face->emotions);
-    face->has_attributes = 1;
+    if (views > 0) {
+      /* The mean of the views' answers; one view is left as it is. */
+      face->age = age[0] / (float)views;
+      gender[0] /= (float)views;
+      gender[1] /= (float)views;
+      face->gender = dager_face_gender(gender, engine->male_index,
+                                       &face->gender_probability);
+      face->has_attributes = 1;
+    }
   }
-  if (status != DAGER_OK)
-    return status;
+
+  if (engine->networks[DAGER_API_EXPRESSION]) {
+    float expressions[DAGER_EMOTION_COUNT];
+    float *sums[1] = {expressions};
+    const size_t sizes[1] = {DAGER_EMOTION_COUNT};
+    const int views = run_attribute_views(r, DAGER_API_EXPRESSION, image, face,
+                                          &engine->expressions_output, sizes, 1,
+                                          sums, &status);
+
+    if (status != DAGER_OK)
+      return status;
+    if (views > 0) {
+      for (int e = 0; e < DAGER_EMOTION_COUNT; e++)
+        expressions[e] /= (float)views;
+      face->dominant_emotion = dager_face_emotions_reorder(
+          expressions, engine->emotion_map, face->emotions);
+      face->has_attributes = 1;
+    }
+  }
 
   if (engine->networks[DAGER_API_DESCRIPTOR]) {
     double box[4];

@@ -45,6 +45,19 @@ typedef enum dager_api_detector {
 #define DAGER_API_ALIGNED_LANDMARK_PASSES 8
 #define DAGER_API_LANDMARK_SETTLED 0.005
 
+/*
+ * Views of the aligned crop each attribute network answers for (the
+ * "aligned_views" option): the crop, then the crop moved by
+ * DAGER_API_VIEW_SHIFT pixels (of a 112-pixel crop) right, left, down and
+ * up; the answers are averaged. The networks answer a shift of a pixel
+ * with up to a year of age and several points of emotion probability; the
+ * mean over nearby views changes far less with small differences of
+ * placement and resampling, such as those between a face and the same
+ * face tilted (docs/parity.md, "Rotated faces").
+ */
+#define DAGER_API_MAX_ALIGNED_VIEWS 5
+#define DAGER_API_VIEW_SHIFT 1.5
+
 struct dager_options {
   char *models_dir; /* NULL: DAGER_MODELS_DIR, then the install folder */
   dager_api_detector detector;
@@ -60,11 +73,15 @@ struct dager_options {
   int64_t threads;
   int64_t min_face_size;
   int64_t landmark_passes; /* 0: the attribute crop's default */
+  int64_t aligned_views;
   dager_face_tiling tiling;
 };
 
 /* Landmark passes an engine with these options runs per face. */
 int dager_api_landmark_passes(const dager_options *options);
+
+/* Views of the aligned crop per attribute network (aligned mode only). */
+int dager_api_aligned_views(const dager_options *options);
 
 /* Copies every setting of source into target, duplicating the string. */
 dager_status dager_api_options_copy(const dager_options *source,

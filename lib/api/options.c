@@ -41,6 +41,7 @@ static const option_spec option_specs[] = {
     /* 0 leaves the choice to "attribute_crop"; see
      * dager_api_landmark_passes. */
     {"landmark_passes", OPTION_INT, 0, DAGER_API_MAX_LANDMARK_PASSES},
+    {"aligned_views", OPTION_INT, 1, DAGER_API_MAX_ALIGNED_VIEWS},
 };
 
 static const char *const network_names[DAGER_API_NETWORK_COUNT] = {
@@ -56,6 +57,7 @@ void dager_api_options_defaults(dager_options *options) {
   options->tiny_input_size = 416;
   options->max_pixels = DAGER_DEFAULT_MAX_PIXELS;
   options->threads = 1;
+  options->aligned_views = DAGER_API_MAX_ALIGNED_VIEWS;
   options->tiling = DAGER_FACE_TILING_AUTO;
 }
 
@@ -63,6 +65,10 @@ int dager_api_landmark_passes(const dager_options *options) {
   if (options->landmark_passes > 0)
     return (int)options->landmark_passes;
   return options->aligned_attributes ? DAGER_API_ALIGNED_LANDMARK_PASSES : 1;
+}
+
+int dager_api_aligned_views(const dager_options *options) {
+  return (int)options->aligned_views;
 }
 
 void dager_api_options_release(dager_options *options) {
@@ -277,6 +283,8 @@ static dager_status set_number(dager_options *options, const option_spec *spec,
     options->threads = (int64_t)value;
   } else if (strcmp(spec->name, "landmark_passes") == 0) {
     options->landmark_passes = (int64_t)value;
+  } else if (strcmp(spec->name, "aligned_views") == 0) {
+    options->aligned_views = (int64_t)value;
   } else {
     options->min_face_size = (int64_t)value;
   }

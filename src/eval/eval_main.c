@@ -25,6 +25,7 @@ typedef struct eval_options {
   const char *faces_path;
   long threads;
   long landmark_passes; /* 0: the library's default */
+  long aligned_views;   /* 0: the library's default */
   double min_score;
   double pad;
   size_t every;
@@ -58,6 +59,7 @@ static void usage(FILE *out) {
       "  --attribute-crop box|aligned  engine option \"attribute_crop\"\n"
       "  --landmarks full|tiny  engine option \"landmarks\"\n"
       "  --landmark-passes N    engine option \"landmark_passes\", 1..8\n"
+      "  --aligned-views N      engine option \"aligned_views\", 1..5\n"
       "  --models DIR           engine option \"models_dir\"\n"
       "  --threads N            engine option \"threads\"\n"
       "  --min-score X          engine option \"min_score\"\n"
@@ -152,6 +154,13 @@ static int parse_arguments(int argc, char **argv, eval_options *options) {
         return -1;
       }
       options->landmark_passes = (long)passes;
+    } else if (strcmp(argument, "--aligned-views") == 0) {
+      size_t views = 0;
+      if (parse_size(value, &views) != 0 || views < 1 || views > 5) {
+        fprintf(stderr, "dager-eval: --aligned-views wants 1..5\n");
+        return -1;
+      }
+      options->aligned_views = (long)views;
     } else if (strcmp(argument, "--min-score") == 0) {
       if (parse_double(value, &options->min_score) != 0) {
         fprintf(stderr, "dager-eval: --min-score wants a number\n");
@@ -257,6 +266,10 @@ static int make_engine(const eval_options *options, dager_engine **engine) {
   if (status == DAGER_OK && options->landmark_passes > 0) {
     status = dager_options_set_int(settings, "landmark_passes",
                                    options->landmark_passes);
+  }
+  if (status == DAGER_OK && options->aligned_views > 0) {
+    status = dager_options_set_int(settings, "aligned_views",
+                                   options->aligned_views);
   }
   if (status == DAGER_OK && options->landmarks != NULL) {
     status =
@@ -448,6 +461,7 @@ int main(int argc, char **argv) {
   info.attribute_crop =
       options.attribute_crop != NULL ? options.attribute_crop : "default";
   info.landmark_passes = options.landmark_passes;
+  info.aligned_views = options.aligned_views;
   info.every = options.every;
   info.limit = options.limit;
   info.skipped = dataset.skipped;

@@ -88,6 +88,8 @@ void eval_report_text(FILE *out, const eval_run_info *info,
           info->attribute_crop);
   if (info->landmark_passes > 0)
     fprintf(out, "landmark passes %ld, ", info->landmark_passes);
+  if (info->aligned_views > 0)
+    fprintf(out, "aligned views %ld, ", info->aligned_views);
   fprintf(out, "%s\n", info->isa != NULL ? info->isa : "-");
   fprintf(out, "images %zu (every %zu",
           metrics->images + metrics->images_failed, info->every);
@@ -298,7 +300,8 @@ void eval_report_json(FILE *out, const eval_run_info *info,
   json_string(out, info->attribute_crop);
   fputs(", \"isa\": ", out);
   json_string(out, info->isa != NULL ? info->isa : "");
-  fprintf(out, ", \"landmark_passes\": %ld", info->landmark_passes);
+  fprintf(out, ", \"landmark_passes\": %ld, \"aligned_views\": %ld",
+          info->landmark_passes, info->aligned_views);
   fprintf(out, ", \"every\": %zu, \"limit\": %zu, \"seconds\": %.3f,\n",
           info->every, info->limit, info->seconds);
   fprintf(out,

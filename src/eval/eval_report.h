@@ -17,6 +17,7 @@ typedef struct eval_run_info {
   const char *detector;       /* "ssd", "tiny" or "default" */
   const char *attribute_crop; /* "box", "aligned" or "default" */
   long landmark_passes;       /* 0: the library's default */
+  long aligned_views;         /* 0: the library's default */
   const char *isa;            /* the kernels' instruction set */
   size_t every;
   size_t limit;   /* 0: none */

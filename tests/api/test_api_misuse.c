@@ -115,6 +115,27 @@ static void options_check_types_and_ranges(void **state) {
   assert_int_equal(dager_options_set_int(options, "tiny_input_size", 640),
                    DAGER_ERROR_UNKNOWN_OPTION);
   assert_int_equal(options->tiny_input_size, 320);
+  /* Landmark passes and aligned views follow the attribute crop until
+   * set. */
+  assert_int_equal(dager_options_set_string(options, "attribute_crop", "box"),
+                   DAGER_OK);
+  assert_int_equal(dager_api_landmark_passes(options), 1);
+  assert_int_equal(
+      dager_options_set_string(options, "attribute_crop", "aligned"), DAGER_OK);
+  assert_int_equal(dager_api_landmark_passes(options), 8);
+  assert_int_equal(dager_api_aligned_views(options), 5);
+  assert_int_equal(dager_options_set_int(options, "landmark_passes", 9),
+                   DAGER_ERROR_UNKNOWN_OPTION);
+  assert_int_equal(dager_options_set_int(options, "landmark_passes", 3),
+                   DAGER_OK);
+  assert_int_equal(dager_api_landmark_passes(options), 3);
+  assert_int_equal(dager_options_set_int(options, "aligned_views", 0),
+                   DAGER_ERROR_UNKNOWN_OPTION);
+  assert_int_equal(dager_options_set_int(options, "aligned_views", 6),
+                   DAGER_ERROR_UNKNOWN_OPTION);
+  assert_int_equal(dager_options_set_int(options, "aligned_views", 1),
+                   DAGER_OK);
+  assert_int_equal(dager_api_aligned_views(options), 1);
   assert_int_equal(dager_options_set_double(options, "min_score", 1.5),
                    DAGER_ERROR_UNKNOWN_OPTION);
   assert_int_equal(dager_options_set_double(options, "min_score", (double)NAN),

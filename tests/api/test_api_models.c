@@ -24,16 +24,16 @@
 #include "face/crop.h"
 #include "image/image.h"
 #include "support/result_access.h"
+#include "support/turned_face.h"
 #include "support/turned_square.h"
 
-/* End-to-end bounds of the rotation test (sample3's first face turned by
- * 20 degrees). Measured: crops 3.99 grey levels apart, ages 1.03 years,
- * female probabilities 0.0012, emotions 0.155; the margins are for
- * another instruction set's summation order, not for a regression. */
-#define END_TO_END_CROP_GAP 5.0
-#define END_TO_END_AGE_GAP 1.5
-#define END_TO_END_GENDER_GAP 0.01
-#define END_TO_END_EMOTION_GAP 0.2
+/* The rotation tests over every demo face turned by +-20 degrees (44
+ * cases): at least this many found, and at least this many of those
+ * within all of issue 5's tolerances. Measured: 39 found, 36 within. The
+ * margin allows for the summation order of another instruction set
+ * moving a case across a tolerance, not for a regression. */
+#define TURNED_CASES_FOUND 37
+#define TURNED_CASES_WITHIN 34
 
 static char samples[1024];
 static int available;
@@ -387,15 +387,18 @@ static void turned_face_aligns_the_same(void **state) {
   assert_true(fabs(carried_a.age - carried_b.age) <= 0.5);
   assert_true(fabs(carried_a.female - carried_b.female) <= 0.01);
   assert_true(carried_emotion <= 0.01);
-  /* End to end the landmark network, which sees the turned face in the
-   * reference's unrotated box crop, places the landmarks differently and
-   * the crop moves by about a pixel; the networks react to that (see
-   * docs/parity.md, "Rotated faces"). Bounds from the measured levels. */
-  assert_true(difference < END_TO_END_CROP_GAP);
-  assert_true(fabs((double)fa.age - (double)fb.age) < END_TO_END_AGE_GAP);
+  /* End to end, each face aligned by its own landmarks: the landmark
+   * passes on the upright crop place both crops within a few hundredths
+   * of a pixel, and the averaged views keep the answers within issue 5's
+   * tolerances (measured: crops 0.12 levels, 0.01 crop pixels, age 0.00
+   * years, female probability 0.0000, emotions 0.0043; docs/parity.md,
+   * "Rotated faces"). */
+  assert_true(difference < 0.5);
+  assert_true(shift < 0.1);
+  assert_true(fabs((double)fa.age - (double)fb.age) <= 0.5);
   assert_int_equal(fa.gender, fb.gender);
-  assert_true(fabs(female_a - female_b) < END_TO_END_GENDER_GAP);
-  assert_true(worst_emotion < END_TO_END_EMOTION_GAP);
+  assert_true(fabs(female_a - female_b) <= 0.01);
+  assert_true(worst_emotion <= 0.01);
 
   dager_result_destroy(found);
   dager_result_destroy(a);
@@ -403,6 +406,63 @@ static void turned_face_aligns_the_same(void **state) {
   dager_image_destroy(photo);
   dager_image_destroy(upright);
   dager_image_destroy(turned);
+  dager_session_destroy(session);
+  dager_engine_destroy(engine);
+}
+
+/*
+ * Every demo face, turned by +20 and by -20 degrees, in aligned mode: the
+ * same measurement as bench/pipeline/bench_rotation prints. The cases
+ * outside the tolerances are a face whose landmark passes settle on two
+ * different placements (sample1's second face) and emotions a little past
+ * 0.01 (see docs/parity.md, "Rotated faces").
+ */
+static void turned_demo_faces_agree(void **state) {
+  dager_engine *engine;
+  dager_session *session = NULL;
+  int cases = 0, found = 0, within = 0;
+  double age = 0.0, female = 0.0, emotion = 0.0;
+  (void)state;
+
+  need_models();
+  engine = engine_with("attribute_crop", "aligned");
+  assert_int_equal(dager_session_create(engine, &session), DAGER_OK);
+  for (int number = 1; number <= 6; number++) {
+    dager_image *photo = support_load_sample(samples, number);
+    dager_result *faces = NULL;
+
+    assert_int_equal(dager_detect(session, photo, &faces), DAGER_OK);
+    for (size_t i = 0; i < dager_result_face_count(faces); i++) {
+      dager_face face = support_face_at(faces, i);
+      support_turn_gaps turns[2];
+
+      assert_int_equal(support_turn_face(session, photo, &face, 20.0, turns),
+                       DAGER_OK);
+      for (int turn = 0; turn < 2; turn++) {
+        cases++;
+        if (turns[turn].outcome != SUPPORT_TURN_MEASURED)
+          continue;
+        found++;
+        within += support_turn_within(&turns[turn]);
+        age += turns[turn].age;
+        female += turns[turn].female;
+        emotion += turns[turn].emotion;
+      }
+    }
+    dager_result_destroy(faces);
+    dager_image_destroy(photo);
+  }
+  print_message(
+      "demo faces turned by +-20 degrees: %d cases, %d found, %d "
+      "within all tolerances; mean gaps: age %.3f years, female "
+      "probability %.4f, emotions %.4f\n",
+      cases, found, within, age / found, female / found, emotion / found);
+  assert_int_equal(cases, 44);
+  assert_true(found >= TURNED_CASES_FOUND);
+  assert_true(within >= TURNED_CASES_WITHIN);
+  assert_true(age / found <= SUPPORT_TURN_AGE_TOLERANCE);
+  assert_true(female / found <= SUPPORT_TURN_FEMALE_TOLERANCE);
+  assert_true(emotion / found <= SUPPORT_TURN_EMOTION_TOLERANCE);
   dager_session_destroy(session);
   dager_engine_destroy(engine);
 }
@@ -595,6 +655,7 @@ int main(void) {
       cmocka_unit_test(samples_give_plausible_faces),
       cmocka_unit_test(max_faces_counts_only_reported_faces),
       cmocka_unit_test(turned_face_aligns_the_same),
+      cmocka_unit_test(turned_demo_faces_agree),
       cmocka_unit_test(tiny_networks_find_the_faces),
       cmocka_unit_test(eight_threads_match_one_on_photos),
       cmocka_unit_test(worker_threads_give_the_same_faces),
