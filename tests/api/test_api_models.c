@@ -424,6 +424,11 @@ static void turned_demo_faces_agree(void **state) {
   double age = 0.0, female = 0.0, emotion = 0.0;
   (void)state;
 
+#if defined(__SANITIZE_THREAD__)
+  /* One thread throughout, and minutes under ThreadSanitizer. */
+  print_message("single-threaded; not run under ThreadSanitizer\n");
+  skip();
+#endif
   need_models();
   engine = engine_with("attribute_crop", "aligned");
   assert_int_equal(dager_session_create(engine, &session), DAGER_OK);

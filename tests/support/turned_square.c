@@ -5,17 +5,42 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-/* Lanczos-3 weight of an image pixel at distance x (pixels) from a sample
- * point. */
-static double lanczos3(double x) {
+/*
+ * The Lanczos-3 weights of the six pixels left - 2 .. left + 3 around a
+ * sample f (0 <= f < 1) pixels past pixel left: pixel k lies d = f + 2 - k
+ * away and weighs 3 sin(pi d) sin(pi d / 3) / (pi d)^2. The six sines of
+ * each kind follow from one by the angle-addition formulas (sin(pi d) is
+ * sin(pi f) with alternating sign), so a pixel of the turn costs three
+ * trigonometric calls per axis instead of twelve. At f = 0 the weights are
+ * exactly 1 at the sample's pixel and 0 elsewhere.
+ */
+static void lanczos3_weights(double f, double weights[6]) {
   const double pi = 3.14159265358979323846;
+  /* cos(k pi / 3) and sin(k pi / 3). */
+  static const double cos_steps[6] = {1.0, 0.5, -0.5, -1.0, -0.5, 0.5};
+  static const double sin_steps[6] = {
+      0.0, 0.86602540378443864676,  0.86602540378443864676,
+      0.0, -0.86602540378443864676, -0.86602540378443864676};
+  const double sine = sin(pi * f);
+  const double third = pi * (f + 2.0) / 3.0;
+  const double sine_third = sin(third), cosine_third = cos(third);
 
-  x = fabs(x);
-  if (x < 1e-9)
-    return 1.0;
-  if (x >= 3.0)
-    return 0.0;
-  return 3.0 * sin(pi * x) * sin(pi * x / 3.0) / (pi * pi * x * x);
+  for (int k = 0; k < 6; k++) {
+    const double d = f + 2.0 - k;
+
+    if (fabs(d) < 1e-9) {
+      weights[k] = 1.0;
+    } else if (fabs(d) >= 3.0) {
+      weights[k] = 0.0;
+    } else {
+      /* sin(pi (f + 2 - k) / 3) = sin(third - k pi / 3). */
+      const double sine_d3 =
+          sine_third * cos_steps[k] - cosine_third * sin_steps[k];
+      const double sine_d = (k & 1) ? -sine : sine;
+
+      weights[k] = 3.0 * sine_d * sine_d3 / (pi * pi * d * d);
+    }
+  }
 }
 
 /* The turn is a windowed-sinc (Lanczos-3) interpolation, not the bilinear
@@ -52,26 +77,31 @@ dager_image *support_turned_square(const dager_image *source, double centre_x,
       int left = (int)floor(x), top = (int)floor(y);
       double wx[6], wy[6], sum[3] = {0.0, 0.0, 0.0}, norm_x = 0.0, norm_y = 0.0;
 
+      lanczos3_weights(x - left, wx);
+      lanczos3_weights(y - top, wy);
       for (int k = 0; k < 6; k++) {
-        wx[k] = lanczos3(x - (left - 2 + k));
-        wy[k] = lanczos3(y - (top - 2 + k));
         norm_x += wx[k];
         norm_y += wy[k];
       }
+      /* Columns of the window inside the photo: [first, last). */
+      const int first = left - 2 < 0 ? 2 - left : 0;
+      const int last = left + 4 > width ? width - (left - 2) : 6;
+
       for (int j = 0; j < 6; j++) {
         int py = top - 2 + j;
+        double row[3] = {0.0, 0.0, 0.0};
 
         if (py < 0 || py >= height)
           continue;
-        for (int i = 0; i < 6; i++) {
-          int px = left - 2 + i;
-          const uint8_t *p = photo + ((size_t)py * width + px) * 3;
+        for (int i = first; i < last; i++) {
+          const uint8_t *p = photo + ((size_t)py * width + (left - 2 + i)) * 3;
 
-          if (px < 0 || px >= width)
-            continue;
-          for (int k = 0; k < 3; k++)
-            sum[k] += wx[i] * wy[j] * p[k];
+          row[0] += wx[i] * p[0];
+          row[1] += wx[i] * p[1];
+          row[2] += wx[i] * p[2];
         }
+        for (int k = 0; k < 3; k++)
+          sum[k] += wy[j] * row[k];
       }
       for (int k = 0; k < 3; k++) {
         double value = sum[k] / (norm_x * norm_y) + 0.5;
