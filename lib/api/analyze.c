@@ -400,39 +400,64 @@ static dager_status crop_input(const runner *r, dager_api_network which,
   return status;
 }
 
-/* Where view v of the aligned crop lies against the crop, in pixels of a
- * 112-pixel crop: the crop itself, then moved right, left, down, up. */
-static const double view_offsets[DAGER_API_MAX_ALIGNED_VIEWS][2] = {
-    {0.0, 0.0},
-    {DAGER_API_VIEW_SHIFT, 0.0},
-    {-DAGER_API_VIEW_SHIFT, 0.0},
-    {0.0, DAGER_API_VIEW_SHIFT},
-    {0.0, -DAGER_API_VIEW_SHIFT}};
+/* View v of the aligned crop: the crop itself, then the crop moved by
+ * one shift right, left, down and up. */
+static const int view_steps[DAGER_API_MAX_ALIGNED_VIEWS][2] = {
+    {0, 0}, {1, 0}, {-1, 0}, {0, 1}, {0, -1}};
 
-/* Writes a face network's input from view `view` of the aligned crop of a
- * face (see view_offsets). */
-static dager_status aligned_input(const runner *r, dager_api_network which,
-                                  const dager_image *image,
-                                  const float *landmarks, int view) {
-  const dager_engine *engine = r->session->engine;
-  const dager_model *model = engine->models[which];
-  dager_tensor_shape input = dager_network_input_shape(engine->networks[which]);
-  const double scale = (double)input.w / 112.0;
+/* The views' shift, in pixels of a crop of side size. */
+static int view_shift(uint32_t size) {
+  const long shift = lround(DAGER_API_VIEW_SHIFT * (double)size / 112.0);
+
+  return shift < 1 ? 1 : (int)shift;
+}
+
+/*
+ * The aligned crop of a face for network `which`, normalised for it, with
+ * `margin` more pixels on every side (side size + 2 margin), in a new
+ * block, so that every view is a window of one warp. NULL when the
+ * landmarks give no alignment (*status DAGER_OK) or memory runs out.
+ */
+static float *aligned_canvas(const runner *r, dager_api_network which,
+                             const dager_image *image, const float *landmarks,
+                             uint32_t size, int margin, dager_status *status) {
+  const dager_model *model = r->session->engine->models[which];
+  const size_t side = (size_t)size + 2 * (size_t)margin;
   dager_face_affine to_crop, to_image;
+  float *canvas;
 
   enter_stage(r, stage_of(which, 1));
-  if (!dager_face_alignment_transform(landmarks, (int)input.w, &to_crop))
-    return DAGER_ERROR_OUT_OF_RANGE;
-  /* Moving the crop's window by (dx, dy) moves the face the other way. */
-  to_crop.m[2] -= view_offsets[view][0] * scale;
-  to_crop.m[5] -= view_offsets[view][1] * scale;
+  *status = DAGER_OK;
+  if (!dager_face_alignment_transform(landmarks, (int)size, &to_crop))
+    return NULL;
+  to_crop.m[2] += margin;
+  to_crop.m[5] += margin;
   if (!dager_face_affine_invert(&to_crop, &to_image))
-    return DAGER_ERROR_OUT_OF_RANGE;
-  dager_face_warp_normalised(
-      image->pixels, (uint32_t)image->width, (uint32_t)image->height,
-      (size_t)image->width * 3, &to_image, (int)input.w, model->mean,
-      model->divisor, dager_network_input(r->workspaces[which]));
-  return DAGER_OK;
+    return NULL;
+  canvas = dager_mem_alloc(side * side * 3 * sizeof(float));
+  if (!canvas) {
+    *status = dager_fail(DAGER_ERROR_OUT_OF_MEMORY, "aligned crop");
+    return NULL;
+  }
+  dager_face_warp_normalised(image->pixels, (uint32_t)image->width,
+                             (uint32_t)image->height, (size_t)image->width * 3,
+                             &to_image, (int)side, model->mean, model->divisor,
+                             canvas);
+  return canvas;
+}
+
+/* Copies view `view` of an aligned canvas into a network input of side
+ * size. */
+static void copy_view(const float *canvas, uint32_t size, int margin, int view,
+                      float *input) {
+  const size_t side = (size_t)size + 2 * (size_t)margin;
+  const size_t x0 = (size_t)(margin + view_steps[view][0] * margin);
+  const size_t y0 = (size_t)(margin + view_steps[view][1] * margin);
+
+  for (size_t y = 0; y < size; y++) {
+    memcpy(input + y * size * 3, canvas + ((y + y0) * side + x0) * 3,
+           (size_t)size * 3 * sizeof(float));
+  }
 }
 
 static dager_status find_landmarks(const runner *r, const dager_image *image,
@@ -548,23 +573,15 @@ static dager_status refine_landmarks(const runner *r, const dager_image *image,
   return DAGER_OK;
 }
 
-/* Prepares the input of an attribute network on a face: view `view` of
- * the aligned crop, or the reference's box crop (one view). Returns 0 (no
- * error) when the face leaves nothing to crop. */
-static int attribute_input(const runner *r, dager_api_network which,
-                           const dager_image *image, const dager_face *face,
-                           int view, dager_status *status) {
+/* Prepares the input of an attribute network from the reference's box
+ * crop of a face. Returns 0 (no error) when the face leaves nothing to
+ * crop. */
+static int box_input(const runner *r, dager_api_network which,
+                     const dager_image *image, const dager_face *face,
+                     dager_status *status) {
   double box[4];
   dager_face_rect rect;
 
-  if (r->session->engine->settings.aligned_attributes) {
-    *status = aligned_input(r, which, image, &face->landmarks[0][0], view);
-    if (*status == DAGER_ERROR_OUT_OF_RANGE) {
-      *status = DAGER_OK;
-      return 0;
-    }
-    return *status == DAGER_OK;
-  }
   dager_face_landmark_box(&face->landmarks[0][0], 0.2, box);
   if (!dager_face_rect_from_box(box[0], box[1], box[2], box[3],
                                 (uint32_t)image->width, (uint32_t)image->height,
@@ -587,23 +604,39 @@ static int run_attribute_views(const runner *r, dager_api_network which,
                                const int32_t *outputs, const size_t *sizes,
                                size_t count, float **sums,
                                dager_status *status) {
-  const dager_options *settings = &r->session->engine->settings;
-  const int views =
-      settings->aligned_attributes ? dager_api_aligned_views(settings) : 1;
+  const dager_engine *engine = r->session->engine;
+  const uint32_t size = dager_network_input_shape(engine->networks[which]).w;
+  const int aligned = engine->settings.aligned_attributes;
+  const int views = aligned ? dager_api_aligned_views(&engine->settings) : 1;
+  const int margin = view_shift(size);
+  float *canvas = NULL;
+  int done = 0;
 
-  for (int view = 0; view < views; view++) {
-    if (!attribute_input(r, which, image, face, view, status))
+  if (aligned) {
+    canvas = aligned_canvas(r, which, image, &face->landmarks[0][0], size,
+                            margin, status);
+    if (!canvas)
       return 0;
+  } else if (!box_input(r, which, image, face, status)) {
+    return 0;
+  }
+  for (int view = 0; view < views; view++) {
+    if (canvas) {
+      copy_view(canvas, size, margin, view,
+                dager_network_input(r->workspaces[which]));
+    }
     *status = run_network(r, which);
     if (*status != DAGER_OK)
-      return 0;
+      break;
     for (size_t k = 0; k < count; k++) {
       const float *values = output(r, which, outputs[k]);
       for (size_t i = 0; i < sizes[k]; i++)
         sums[k][i] = (view == 0 ? 0.0f : sums[k][i]) + values[i];
     }
+    done++;
   }
-  return views;
+  dager_mem_free(canvas);
+  return *status == DAGER_OK ? done : 0;
 }
 
 static dager_status find_attributes(const runner *r, const dager_image *image,

@@ -56,7 +56,7 @@ typedef enum dager_api_detector {
  * face tilted (docs/parity.md, "Rotated faces").
  */
 #define DAGER_API_MAX_ALIGNED_VIEWS 5
-#define DAGER_API_VIEW_SHIFT 1.5
+#define DAGER_API_VIEW_SHIFT 2
 
 struct dager_options {
   char *models_dir; /* NULL: DAGER_MODELS_DIR, then the install folder */
