@@ -19,7 +19,7 @@ int support_turn_within(const support_turn_gaps *gaps) {
 static long nearest_face(const dager_result *result, int side,
                          dager_face *nearest) {
   const double half = side / 2.0;
-  double best = INFINITY;
+  double best = HUGE_VAL;
   long index = -1;
 
   for (size_t i = 0; i < dager_result_face_count(result); i++) {
