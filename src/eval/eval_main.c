@@ -85,6 +85,20 @@ static int parse_size(const char *text, size_t *value) {
   return 0;
 }
 
+/* A whole number from 1 to most for option `name`; says why on stderr
+ * when it is not one. */
+static int parse_count(const char *name, const char *text, size_t most,
+                       long *value) {
+  size_t number = 0;
+
+  if (parse_size(text, &number) != 0 || number < 1 || number > most) {
+    fprintf(stderr, "dager-eval: %s wants 1..%zu\n", name, most);
+    return -1;
+  }
+  *value = (long)number;
+  return 0;
+}
+
 static int parse_double(const char *text, double *value) {
   char *end = NULL;
   errno = 0;
@@ -141,26 +155,14 @@ static int parse_arguments(int argc, char **argv, eval_options *options) {
     } else if (strcmp(argument, "--models") == 0) {
       options->models_dir = value;
     } else if (strcmp(argument, "--threads") == 0) {
-      size_t threads = 0;
-      if (parse_size(value, &threads) != 0 || threads < 1 || threads > 256) {
-        fprintf(stderr, "dager-eval: --threads wants 1..256\n");
+      if (parse_count(argument, value, 256, &options->threads) != 0)
         return -1;
-      }
-      options->threads = (long)threads;
     } else if (strcmp(argument, "--landmark-passes") == 0) {
-      size_t passes = 0;
-      if (parse_size(value, &passes) != 0 || passes < 1 || passes > 8) {
-        fprintf(stderr, "dager-eval: --landmark-passes wants 1..8\n");
+      if (parse_count(argument, value, 8, &options->landmark_passes) != 0)
         return -1;
-      }
-      options->landmark_passes = (long)passes;
     } else if (strcmp(argument, "--aligned-views") == 0) {
-      size_t views = 0;
-      if (parse_size(value, &views) != 0 || views < 1 || views > 5) {
-        fprintf(stderr, "dager-eval: --aligned-views wants 1..5\n");
+      if (parse_count(argument, value, 5, &options->aligned_views) != 0)
         return -1;
-      }
-      options->aligned_views = (long)views;
     } else if (strcmp(argument, "--min-score") == 0) {
       if (parse_double(value, &options->min_score) != 0) {
         fprintf(stderr, "dager-eval: --min-score wants a number\n");
