@@ -301,13 +301,20 @@ dager_set_allocator(dager_malloc_fn malloc_fn, dager_realloc_fn realloc_fn,
  *                            than 0.005 of a pixel (so often fewer than
  *                            asked): the landmarks, and the aligned crop
  *                            fitted to them, then hardly depend on how the
- *                            face is tilted. 0 (the default) means 1 with
+ *                            face is tilted (measured to 20 degrees;
+ *                            faces on their side or upside down are not
+ *                            handled, as the detector and the first run
+ *                            expect upright faces). Runs that shrink,
+ *                            turn or move the crop far from where the
+ *                            first run put it are taken to be straying
+ *                            from the face, and the first run's landmarks
+ *                            are kept. 0 (the default) means 1 with
  *                            "box" and 8 with "aligned". Each run costs
  *                            about a landmark run and a warp.
  *   "aligned_views"  int     with "aligned": how many views of the aligned
  *                            crop the age/gender and expression networks
  *                            each look at, 1..5; default 5: the crop, then
- *                            the crop moved by 1.5 pixels (of 112) right,
+ *                            the crop moved by 2 pixels (of 112) right,
  *                            left, down and up. The answers are averaged,
  *                            which makes them far less sensitive to small
  *                            differences of placement and resampling, as

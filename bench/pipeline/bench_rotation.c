@@ -310,10 +310,11 @@ int main(int argc, char **argv) {
   }
   printf(
       "within all tolerances (age <= %.2f, female <= %.2f, emotions <= "
-      "%.2f): %d of %d\n",
+      "%.2f): %d of the %d found (%d cases)\n",
       SUPPORT_TURN_AGE_TOLERANCE, SUPPORT_TURN_FEMALE_TOLERANCE,
-      SUPPORT_TURN_EMOTION_TOLERANCE, totals.within, totals.cases);
-  printf("turn: +-%g degrees; options:", degrees);
+      SUPPORT_TURN_EMOTION_TOLERANCE, totals.within, totals.found,
+      totals.cases);
+  printf("turn: +-%g degrees; options:", fabs(degrees));
   for (int i = 0; i < setting_count; i++)
     printf(" %s=%s (%s)", settings[i].name, settings[i].value,
            settings[i].kind);

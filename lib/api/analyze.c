@@ -520,6 +520,43 @@ static double crop_movement(const dager_face_affine *old_to_crop,
 }
 
 /*
+ * Whether the aligned crop placed by next (image to a size x size crop)
+ * is still a placement of the face the first landmark pass placed: not
+ * shrunk below 1 / DAGER_API_LANDMARK_MAX_SHRINK of that crop's side (it
+ * may grow: a poor first pass often frames too little of the face), turned
+ * by at most DAGER_API_LANDMARK_MAX_TURN radians and its centre moved by at
+ * most DAGER_API_LANDMARK_MAX_SHIFT of that crop's side.
+ */
+static int placement_near(const dager_face_affine *first,
+                          const dager_face_affine *next, int size) {
+  const double pi = 3.14159265358979323846;
+  const double first_scale = hypot(first->m[0], first->m[3]);
+  /* Crop pixels per image pixel: above 1 when the crop covers less. */
+  const double shrink = hypot(next->m[0], next->m[3]) / first_scale;
+  double turn = atan2(next->m[3], next->m[0]) - atan2(first->m[3], first->m[0]);
+  dager_face_affine first_back, next_back;
+  double centres[2][2], shift;
+
+  if (!dager_face_affine_invert(first, &first_back) ||
+      !dager_face_affine_invert(next, &next_back)) {
+    return 0;
+  }
+  for (int k = 0; k < 2; k++) {
+    const double *m = (k == 0 ? first_back : next_back).m;
+    centres[k][0] = (m[0] + m[1]) * size / 2.0 + m[2];
+    centres[k][1] = (m[3] + m[4]) * size / 2.0 + m[5];
+  }
+  shift = hypot(centres[1][0] - centres[0][0], centres[1][1] - centres[0][1]) *
+          first_scale / size;
+  turn = fmod(fabs(turn), 2.0 * pi);
+  if (turn > pi)
+    turn = 2.0 * pi - turn;
+  return shrink <= DAGER_API_LANDMARK_MAX_SHRINK &&
+         turn <= DAGER_API_LANDMARK_MAX_TURN &&
+         shift <= DAGER_API_LANDMARK_MAX_SHIFT;
+}
+
+/*
  * The landmark passes after the first (see DAGER_API_LANDMARK_SETTLED):
  * the network runs again on the face warped upright by the last
  * landmarks, framed as the aligned attribute crop frames it, and its
@@ -536,17 +573,19 @@ static dager_status refine_landmarks(const runner *r, const dager_image *image,
   const dager_model *model = engine->models[DAGER_API_LANDMARKS];
   const int size =
       (int)dager_network_input_shape(engine->networks[DAGER_API_LANDMARKS]).w;
-  dager_face_affine to_crop, to_image, next;
+  float first[DAGER_LANDMARK_COUNT][2];
+  dager_face_affine first_to_crop, to_crop, to_image, next;
   dager_status status;
 
-  if (!dager_face_alignment_transform(&face->landmarks[0][0], size, &to_crop)) {
+  if (!dager_face_alignment_transform(&face->landmarks[0][0], size, &to_crop))
     return DAGER_OK;
-  }
+  first_to_crop = to_crop;
+  memcpy(first, face->landmarks, sizeof first);
   for (int pass = 1; pass < passes; pass++) {
     const float *points;
 
     if (!dager_face_affine_invert(&to_crop, &to_image))
-      return DAGER_OK;
+      break;
     enter_stage(r, DAGER_API_STAGE_LANDMARKS);
     dager_face_warp_normalised(
         image->pixels, (uint32_t)image->width, (uint32_t)image->height,
@@ -564,8 +603,14 @@ static dager_status refine_landmarks(const runner *r, const dager_image *image,
       face->landmarks[i][0] = (float)(m[0] * u + m[1] * v + m[2]);
       face->landmarks[i][1] = (float)(m[3] * u + m[4] * v + m[5]);
     }
-    if (!dager_face_alignment_transform(&face->landmarks[0][0], size, &next))
+    if (!dager_face_alignment_transform(&face->landmarks[0][0], size, &next) ||
+        !placement_near(&first_to_crop, &next, size)) {
+      /* The passes are straying from the face (seen: landmarks shrinking
+       * onto a patch of cheek, pass after pass, on a profile): keep what
+       * the first pass found. */
+      memcpy(face->landmarks, first, sizeof first);
       return DAGER_OK;
+    }
     if (crop_movement(&to_crop, &next, size) < DAGER_API_LANDMARK_SETTLED)
       return DAGER_OK;
     to_crop = next;

@@ -46,6 +46,21 @@ typedef enum dager_api_detector {
 #define DAGER_API_LANDMARK_SETTLED 0.005
 
 /*
+ * How far the passes may move the aligned crop from where the first pass
+ * put it before they are taken to be straying from the face, and the
+ * first pass's landmarks are kept (see placement_near in analyze.c). On a
+ * profile with a hand at the mouth the passes were seen to shrink the
+ * landmarks pass after pass onto a patch of cheek (the crop's side from
+ * about the detector box's to a tenth of it). On the demo faces turned by
+ * +-20 degrees the crop ends 0.8 to 1.4 times the box's side, turned by
+ * up to 10 degrees from the first pass's and moved by up to 0.17 of its
+ * side.
+ */
+#define DAGER_API_LANDMARK_MAX_SHRINK 1.4
+#define DAGER_API_LANDMARK_MAX_TURN 0.7854 /* 45 degrees */
+#define DAGER_API_LANDMARK_MAX_SHIFT 0.35
+
+/*
  * Views of the aligned crop each attribute network answers for (the
  * "aligned_views" option): the crop, then the crop moved by
  * DAGER_API_VIEW_SHIFT pixels (of a 112-pixel crop) right, left, down and

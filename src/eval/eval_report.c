@@ -300,8 +300,17 @@ void eval_report_json(FILE *out, const eval_run_info *info,
   json_string(out, info->attribute_crop);
   fputs(", \"isa\": ", out);
   json_string(out, info->isa != NULL ? info->isa : "");
-  fprintf(out, ", \"landmark_passes\": %ld, \"aligned_views\": %ld",
-          info->landmark_passes, info->aligned_views);
+  /* null: not given, so the library's default for the crop. */
+  fputs(", \"landmark_passes\": ", out);
+  if (info->landmark_passes > 0)
+    fprintf(out, "%ld", info->landmark_passes);
+  else
+    fputs("null", out);
+  fputs(", \"aligned_views\": ", out);
+  if (info->aligned_views > 0)
+    fprintf(out, "%ld", info->aligned_views);
+  else
+    fputs("null", out);
   fprintf(out, ", \"every\": %zu, \"limit\": %zu, \"seconds\": %.3f,\n",
           info->every, info->limit, info->seconds);
   fprintf(out,
