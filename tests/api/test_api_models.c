@@ -131,17 +131,24 @@ static void samples_give_plausible_faces(void **state) {
   dager_engine_destroy(engine);
 }
 
-/* An engine of the default networks with "attribute_crop" and
- * "landmark_passes" set. */
-static dager_engine *engine_passes(const char *crop, int passes) {
+/* An engine of the default networks with "attribute_crop", "threads"
+ * and, unless 0, "landmark_passes" set. */
+static dager_engine *engine_of(const char *crop, int threads, int passes) {
   dager_options *options = NULL;
   dager_engine *engine = NULL;
 
   assert_int_equal(dager_options_create(&options), DAGER_OK);
+  assert_int_equal(dager_options_set_string(options, "models_dir",
+                                            getenv("DAGER_MODELS_DIR")),
+                   DAGER_OK);
   assert_int_equal(dager_options_set_string(options, "attribute_crop", crop),
                    DAGER_OK);
-  assert_int_equal(dager_options_set_int(options, "landmark_passes", passes),
+  assert_int_equal(dager_options_set_int(options, "threads", threads),
                    DAGER_OK);
+  if (passes > 0) {
+    assert_int_equal(dager_options_set_int(options, "landmark_passes", passes),
+                     DAGER_OK);
+  }
   assert_int_equal(dager_engine_create(options, &engine), DAGER_OK);
   dager_options_destroy(options);
   return engine;
@@ -162,7 +169,7 @@ static void landmark_passes_stay_on_the_face(void **state) {
 
   need_models();
   for (int c = 0; c < 2; c++) {
-    dager_engine *engine = engine_passes(crops[c], 8);
+    dager_engine *engine = engine_of(crops[c], 1, 8);
     dager_session *session = NULL;
 
     assert_int_equal(dager_session_create(engine, &session), DAGER_OK);
@@ -658,24 +665,6 @@ static void eight_threads_match_one_on_photos(void **state) {
   dager_engine_destroy(engine);
 }
 
-/* An engine of the default networks with "threads" and "attribute_crop". */
-static dager_engine *engine_threads(int threads, const char *crop) {
-  dager_options *options = NULL;
-  dager_engine *engine = NULL;
-
-  assert_int_equal(dager_options_create(&options), DAGER_OK);
-  assert_int_equal(dager_options_set_string(options, "models_dir",
-                                            getenv("DAGER_MODELS_DIR")),
-                   DAGER_OK);
-  assert_int_equal(dager_options_set_int(options, "threads", threads),
-                   DAGER_OK);
-  assert_int_equal(dager_options_set_string(options, "attribute_crop", crop),
-                   DAGER_OK);
-  assert_int_equal(dager_engine_create(options, &engine), DAGER_OK);
-  dager_options_destroy(options);
-  return engine;
-}
-
 /*
  * With worker threads a session analyses the faces of a photo side by side
  * (and splits the detector's rows): every demo photo, both crops, must give
@@ -691,7 +680,7 @@ static void worker_threads_give_the_same_faces(void **state) {
     dager_session *sessions[3];
 
     for (int e = 0; e < 3; e++) {
-      engines[e] = engine_threads(e + 1, crops[c]);
+      engines[e] = engine_of(crops[c], e + 1, 0);
       assert_int_equal(dager_session_create(engines[e], &sessions[e]),
                        DAGER_OK);
     }
