@@ -564,8 +564,8 @@ static int placement_near(const dager_face_affine *first,
  * sees the tilt and places the points a little differently relative to
  * the face than on the same face upright; on an upright crop both see
  * nearly the same face, so the alignment fitted to the points no longer
- * depends on the tilt. Landmarks that give no alignment are kept as they
- * are.
+ * depends on the tilt. When a pass strays from the face (placement_near)
+ * or its points give no alignment, the first pass's landmarks are kept.
  */
 static dager_status refine_landmarks(const runner *r, const dager_image *image,
                                      dager_face *face, int passes) {
